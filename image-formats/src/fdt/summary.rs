@@ -1,0 +1,166 @@
+//! [`summarize`]: what a boot loader needs from a DTB, read once.
+
+use super::blob::RSV_ENTRY_LEN;
+use super::cells::be_u32_or_u64;
+use super::{Fdt, FdtError, FdtErrorKind, MemRange, Node, RangeList};
+
+/// A device named by the DTB, such as the console.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Device<'a> {
+    /// The first string of its `compatible`.
+    pub compatible: &'a str,
+    /// Its first `reg` range.
+    pub reg: MemRange,
+}
+
+/// The facts of a DTB that springboard acts on.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Summary<'a> {
+    /// The first string of the root `compatible`.
+    pub compatible: Option<&'a str>,
+    /// Every `reg` range of every root child with `device_type = "memory"` whose `status` is
+    /// absent, `"okay"` or `"ok"` (Linux scans the root's children the same way).
+    pub memory: RangeList<8>,
+    /// The `/memreserve/` entries.
+    pub memreserve: RangeList<16>,
+    /// The `reg` of every child of `/reserved-memory` (children without `reg`, which ask for
+    /// a dynamic allocation, are left out).
+    pub reserved_memory: RangeList<16>,
+    /// `/chosen/bootargs`.
+    pub bootargs: Option<&'a str>,
+    /// `/chosen/stdout-path` as written (it may be an alias and carry `:options`).
+    pub stdout_path: Option<&'a str>,
+    /// The node `stdout-path` names, when it exists and has `compatible` and `reg`.
+    pub stdout: Option<Device<'a>>,
+    /// `/chosen/linux,initrd-start` and `linux,initrd-end`, when both are present.
+    pub initrd: Option<MemRange>,
+    /// `/psci/method` (`"smc"` or `"hvc"`).
+    pub psci_method: Option<&'a str>,
+}
+
+/// Reads the [`Summary`] of `fdt`. Fails on malformed properties, and when there are more
+/// memory or reserved ranges than the lists hold ([`FdtErrorKind::TooManyRanges`]): a loader
+/// must not place anything without knowing every reservation.
+pub fn summarize<'a>(fdt: &Fdt<'a>) -> Result<Summary<'a>, FdtError> {
+    let root = fdt.root()?;
+    let chosen = fdt.find_node("/chosen")?;
+    let chosen_str = |name| match chosen {
+        Some(node) => node.str_property(name),
+        None => Ok(None),
+    };
+    let stdout_path = chosen_str("stdout-path")?;
+    let psci_method = match fdt.find_node("/psci")? {
+        Some(psci) => psci.str_property("method")?,
+        None => None,
+    };
+    Ok(Summary {
+        compatible: root.str_property("compatible")?,
+        memory: memory_banks(&root)?,
+        memreserve: memreserve(fdt)?,
+        reserved_memory: reserved_memory(fdt)?,
+        bootargs: chosen_str("bootargs")?,
+        stdout_path,
+        stdout: match stdout_path {
+            Some(path) => stdout_device(fdt, path)?,
+            None => None,
+        },
+        initrd: match chosen {
+            Some(node) => initrd(&node)?,
+            None => None,
+        },
+        psci_method,
+    })
+}
+
+/// The `reg` ranges of the root's enabled `device_type = "memory"` children.
+fn memory_banks(root: &Node<'_>) -> Result<RangeList<8>, FdtError> {
+    let mut list = RangeList::new();
+    for node in root.children() {
+        let node = node?;
+        let enabled = matches!(node.str_property("status")?, None | Some("okay" | "ok"));
+        if node.str_property("device_type")? != Some("memory") || !enabled {
+            continue;
+        }
+        for range in node.reg()? {
+            list.push_at(range, node.offset())?;
+        }
+    }
+    Ok(list)
+}
+
+/// The memory reservation block's entries.
+fn memreserve(fdt: &Fdt<'_>) -> Result<RangeList<16>, FdtError> {
+    let mut list = RangeList::new();
+    let start = fdt.layout().rsv_start;
+    for (i, range) in fdt.memreserve().enumerate() {
+        list.push_at(range?, start + i * RSV_ENTRY_LEN)?;
+    }
+    Ok(list)
+}
+
+/// The `reg` ranges of `/reserved-memory`'s children.
+fn reserved_memory(fdt: &Fdt<'_>) -> Result<RangeList<16>, FdtError> {
+    let mut list = RangeList::new();
+    let Some(parent) = fdt.find_node("/reserved-memory")? else {
+        return Ok(list);
+    };
+    for child in parent.children() {
+        let child = child?;
+        for range in child.reg()? {
+            list.push_at(range, child.offset())?;
+        }
+    }
+    Ok(list)
+}
+
+/// The device `stdout-path` names: `:options` stripped, an alias looked up in `/aliases`.
+fn stdout_device<'a>(fdt: &Fdt<'a>, stdout_path: &'a str) -> Result<Option<Device<'a>>, FdtError> {
+    let name = stdout_path.split(':').next().unwrap_or_default();
+    let path = if name.starts_with('/') {
+        name
+    } else {
+        match fdt.find_node("/aliases")? {
+            Some(aliases) => match aliases.str_property(name)? {
+                Some(path) => path,
+                None => return Ok(None),
+            },
+            None => return Ok(None),
+        }
+    };
+    let Some(node) = fdt.find_node(path)? else {
+        return Ok(None);
+    };
+    let compatible = node.str_property("compatible")?;
+    let reg = node.reg()?.next();
+    Ok(compatible
+        .zip(reg)
+        .map(|(compatible, reg)| Device { compatible, reg }))
+}
+
+/// `linux,initrd-start` and `linux,initrd-end` of `/chosen` as a range.
+fn initrd(chosen: &Node<'_>) -> Result<Option<MemRange>, FdtError> {
+    let number = |name| -> Result<Option<u64>, FdtError> {
+        let Some((value, at)) = chosen.property_at(name)? else {
+            return Ok(None);
+        };
+        be_u32_or_u64(value).map(Some).ok_or(FdtError::new(
+            at,
+            FdtErrorKind::BadPropertyLength { len: value.len() },
+        ))
+    };
+    let (Some(start), Some(end)) = (number("linux,initrd-start")?, number("linux,initrd-end")?)
+    else {
+        return Ok(None);
+    };
+    if end < start {
+        let at = chosen.offset();
+        return Err(FdtError::new(
+            at,
+            FdtErrorKind::InitrdEndBeforeStart { start, end },
+        ));
+    }
+    Ok(Some(MemRange {
+        base: start,
+        size: end - start,
+    }))
+}

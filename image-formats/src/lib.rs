@@ -1,0 +1,16 @@
+//! Pure, `no_std` parsers and builders shared by the springboard firmware and its host tools.
+//!
+//! Nothing here touches hardware or uses `unsafe`: every format is read from a byte slice, every
+//! offset and size is checked before use, and every error names the offset and the value that
+//! was wrong.
+#![no_std]
+#![forbid(unsafe_code)]
+
+#[cfg(feature = "alloc")]
+extern crate alloc;
+
+pub mod bundle;
+pub mod cmdline;
+pub mod fdt;
+pub mod image;
+pub mod placement;

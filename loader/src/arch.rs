@@ -1,0 +1,121 @@
+//! Thin, documented wrappers around the few AArch64 instructions the loader needs at EL1:
+//! cache maintenance, `hvc` calls into the resident stub, and PSCI.
+
+use core::arch::asm;
+
+/// The smallest data cache line size, from `CTR_EL0.DminLine` (log2 of words).
+fn dcache_line() -> usize {
+    let ctr: u64;
+    // SAFETY: CTR_EL0 is readable at EL1 and has no side effects.
+    unsafe { asm!("mrs {}, ctr_el0", out(reg) ctr, options(nomem, nostack, preserves_flags)) };
+    4 << ((ctr >> 16) & 0xf)
+}
+
+/// Cleans `[start, start + len)` from the data caches to the point of coherency, so the next
+/// image, which starts with its MMU and caches off, reads what springboard wrote.
+pub fn clean_dcache_to_poc(start: u64, len: u64) {
+    let line = dcache_line() as u64;
+    let mut addr = start & !(line - 1);
+    let end = start.saturating_add(len);
+    while addr < end {
+        // SAFETY: `dc cvac` only writes dirty lines back to memory; it changes no data and
+        // faults only on an unmapped address, and with the MMU off every address is mapped.
+        unsafe { asm!("dc cvac, {}", in(reg) addr, options(nostack, preserves_flags)) };
+        addr += line;
+    }
+    // SAFETY: a barrier has no memory-safety effect.
+    unsafe { asm!("dsb sy", options(nostack, preserves_flags)) };
+}
+
+/// Makes freshly written code in `[start, start + len)` visible to instruction fetch.
+pub fn sync_icache(start: u64, len: u64) {
+    clean_dcache_to_poc(start, len);
+    // SAFETY: invalidating the instruction caches and synchronising only discards stale
+    // instructions; no data changes.
+    unsafe {
+        asm!(
+            "ic ialluis",
+            "dsb ish",
+            "isb",
+            options(nostack, preserves_flags)
+        )
+    };
+}
+
+/// Makes an `hvc #0` call to the EL2 stub with the hyp-stub ABI's registers and returns `x0`.
+pub fn hvc(x0: u64, x1: u64) -> u64 {
+    let ret: u64;
+    // SAFETY: the stub preserves every register but x0 (stub/src/vectors.rs) and touches no
+    // memory of the loader; the calls the loader makes do not change EL1 state.
+    unsafe { asm!("hvc #0", inout("x0") x0 => ret, in("x1") x1, options(nostack)) };
+    ret
+}
+
+/// Enters the next image at EL2 through the stub's `HVC_SOFT_RESTART`: `x0 = dtb`, `x1 = 0`,
+/// `x2 = 0`, MMU and caches off, exceptions masked.
+///
+/// # Safety
+/// `entry` must be the entry point of a verified image placed according to the plan, with its
+/// bytes cleaned to the point of coherency, and `dtb` a valid DTB that stays untouched.
+pub unsafe fn soft_restart(entry: u64, dtb: u64) -> ! {
+    // SAFETY: the caller vouches for the image; the stub never returns from this call.
+    unsafe {
+        asm!(
+            "hvc #0",
+            in("x0") stub::abi::HVC_SOFT_RESTART,
+            in("x1") entry,
+            in("x2") dtb,
+            in("x3") 0u64,
+            in("x4") 0u64,
+            options(noreturn, nostack),
+        )
+    }
+}
+
+/// How PSCI is reached (the DTB's `/psci/method`).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Conduit {
+    /// `smc #0` to EL3 (QEMU `virt` with `virtualization=on`, TF-A).
+    Smc,
+    /// `hvc #0` to EL2.
+    Hvc,
+}
+
+/// PSCI 1.1 `SYSTEM_OFF` function ID (Arm DEN 0022D, 5.1).
+const PSCI_SYSTEM_OFF: u64 = 0x8400_0008;
+
+/// Powers the machine off through PSCI; if that returns, waits for an interrupt forever.
+pub fn system_off(conduit: Conduit) -> ! {
+    // SAFETY: SYSTEM_OFF does not return on success; on failure it returns an error code
+    // in x0 and changes nothing that the loader relies on (SMCCC preserves x4..x17 and up).
+    unsafe {
+        match conduit {
+            Conduit::Smc => asm!("smc #0", inout("x0") PSCI_SYSTEM_OFF => _, options(nostack)),
+            Conduit::Hvc => asm!("hvc #0", inout("x0") PSCI_SYSTEM_OFF => _, options(nostack)),
+        }
+    }
+    loop {
+        // SAFETY: waiting for an event has no effect on memory.
+        unsafe { asm!("wfe", options(nomem, nostack)) };
+    }
+}
+
+/// Branches to `entry` at the current EL with `x0 = dtb`, `x1..x3 = 0` (booting.rst), for the
+/// case where there is no EL2 to enter the kernel at.
+///
+/// # Safety
+/// As for [`soft_restart`].
+pub unsafe fn jump(entry: u64, dtb: u64) -> ! {
+    // SAFETY: the caller vouches for the image; the kernel never returns.
+    unsafe {
+        asm!(
+            "br {entry}",
+            entry = in(reg) entry,
+            in("x0") dtb,
+            in("x1") 0u64,
+            in("x2") 0u64,
+            in("x3") 0u64,
+            options(noreturn, nostack),
+        )
+    }
+}

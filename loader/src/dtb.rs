@@ -1,0 +1,61 @@
+//! Finding the DTB springboard was given: `x0` first, then where the board says firmware
+//! leaves one (TF-A's default BL33 entry passes the CPU number in `x0`).
+
+use crate::error::BootError;
+use crate::mem;
+use image_formats::fdt::Fdt;
+
+/// Where the DTB was found.
+pub struct Found {
+    /// Its physical address.
+    pub addr: u64,
+    /// The validated blob.
+    pub fdt: Fdt<'static>,
+    /// `"x0"` or `"board fallback"`, for the console.
+    pub source: &'static str,
+}
+
+/// Bytes of the FDT header that hold `totalsize` (devicetree specification 0.4, 5.2).
+const HEADER_LEN: u64 = 40;
+
+/// Looks for a DTB at `x0`, then at `board.dtb_fallback`. Only addresses inside the board's
+/// DRAM are read, so a CPU number in `x0` is never dereferenced.
+pub fn find(x0: u64, board: &boards::Board) -> Result<Found, BootError> {
+    let candidates = [(Some(x0), "x0"), (board.dtb_fallback, "board fallback")];
+    let mut last_error = None;
+    for (addr, source) in candidates {
+        let Some(addr) = addr else { continue };
+        match read_at(addr, board) {
+            Ok(Some(fdt)) => return Ok(Found { addr, fdt, source }),
+            Ok(None) => {}
+            Err(e) => last_error = Some(e),
+        }
+    }
+    Err(last_error.unwrap_or(BootError::NoDtb {
+        x0,
+        fallback: board.dtb_fallback,
+    }))
+}
+
+/// `Ok(None)` when `addr` cannot hold a DTB at all (outside DRAM, misaligned, no magic);
+/// an error when it has the FDT magic but is malformed.
+fn read_at(addr: u64, board: &boards::Board) -> Result<Option<Fdt<'static>>, BootError> {
+    let dram_end = board.dram.base + board.dram.size;
+    if addr % 8 != 0 || addr < board.dram.base || addr.saturating_add(HEADER_LEN) > dram_end {
+        return Ok(None);
+    }
+    // SAFETY: the 40 bytes lie inside the board's DRAM (checked above), which nothing else
+    // writes while springboard runs.
+    let header = unsafe { mem::bytes(addr, HEADER_LEN) };
+    let Ok(total) = Fdt::totalsize_of(header) else {
+        return Ok(None);
+    };
+    let total = total as u64;
+    if addr.saturating_add(total) > dram_end {
+        return Ok(None);
+    }
+    // SAFETY: `[addr, addr + totalsize)` is inside the board's DRAM (checked above) and is
+    // only read.
+    let blob = unsafe { mem::bytes(addr, total) };
+    Fdt::new(blob).map(Some).map_err(BootError::Dtb)
+}

@@ -1,0 +1,125 @@
+//! The entry: the arm64 Image header, the EL2 reset, the drop to EL1, self-relocation, .bss
+//! clearing, and the call into Rust. Nothing before `loader_main` touches a Rust static.
+//!
+//! Registers on entry (booting.rst, and what U-Boot, kexec, TF-A and QEMU pass):
+//! `x0` = DTB physical address (or TF-A's CPU number), `x1..x3` = 0, MMU off, at EL2 or EL1.
+//! Registers kept until the call into Rust: `x19` = incoming `x0`, `x20` = the run-time base
+//! of the image, `x21` = the CurrentEL at entry.
+
+use crate::regs;
+
+core::arch::global_asm!(
+    r#"
+    .section .text.head, "ax"
+    .global _start
+_start:
+    b       primary_entry           // code0
+    .long   0                       // code1
+    .quad   0                       // text_offset
+    .quad   __image_size            // image_size: everything, .bss and stack included
+    .quad   {image_flags}           // flags
+    .quad   0                       // res2
+    .quad   0                       // res3
+    .quad   0                       // res4
+    .ascii  "ARM\x64"               // magic
+    .long   0                       // res5
+
+primary_entry:
+    mov     x19, x0
+    adr     x20, _start
+    msr     daifset, #0xf
+    mrs     x21, CurrentEL
+    cmp     x21, #{current_el2}
+    b.ne    at_el1
+
+    // EL2: assume nothing. Undo a VHE host's E2H/TGE first, then write every register the
+    // rest of springboard relies on. The stub in this image serves `hvc` until the loader
+    // moves it to its resident region.
+    mov     x9, #{hcr_el2}
+    msr     hcr_el2, x9
+    isb
+    movz    x9, #{sctlr_el2_lo}
+    movk    x9, #{sctlr_el2_hi}, lsl #16
+    msr     sctlr_el2, x9
+    mov     x9, #{cptr_el2}
+    msr     cptr_el2, x9
+    msr     hstr_el2, xzr
+    mov     x9, #{cnthctl_el2}
+    msr     cnthctl_el2, x9
+    msr     cntvoff_el2, xzr
+    msr     vttbr_el2, xzr
+    adr     x9, __stub_start
+    msr     vbar_el2, x9
+    movz    x9, #{sctlr_el1_lo}
+    movk    x9, #{sctlr_el1_hi}, lsl #16
+    msr     sctlr_el1, x9
+    mov     x9, #{spsr_el1h}
+    msr     spsr_el2, x9
+    adr     x9, at_el1
+    msr     elr_el2, x9
+    isb
+    eret
+
+at_el1:
+    movz    x9, #{sctlr_el1_lo}
+    movk    x9, #{sctlr_el1_hi}, lsl #16
+    msr     sctlr_el1, x9
+    mov     x9, #{cpacr_fpen}
+    msr     cpacr_el1, x9
+    isb
+    adrp    x9, __stack_top
+    add     x9, x9, :lo12:__stack_top
+    mov     sp, x9
+
+    // Apply R_AARCH64_RELATIVE: *(base + offset) = base + addend. Any other type means the
+    // image was linked wrongly: stop before running code that would use a bad pointer.
+    adrp    x9, __rela_start
+    add     x9, x9, :lo12:__rela_start
+    adrp    x10, __rela_end
+    add     x10, x10, :lo12:__rela_end
+1:  cmp     x9, x10
+    b.hs    2f
+    ldp     x11, x12, [x9], #16
+    ldr     x13, [x9], #8
+    cmp     x12, #{r_relative}
+    b.ne    bad_relocation
+    add     x13, x13, x20
+    str     x13, [x20, x11]
+    b       1b
+
+2:  adrp    x9, __bss_start
+    add     x9, x9, :lo12:__bss_start
+    adrp    x10, __bss_end
+    add     x10, x10, :lo12:__bss_end
+3:  cmp     x9, x10
+    b.hs    4f
+    stp     xzr, xzr, [x9], #16
+    b       3b
+
+4:  mov     x0, x19
+    mov     x1, x20
+    lsr     x2, x21, #2
+    bl      loader_main
+bad_relocation:
+    wfe
+    b       bad_relocation
+"#,
+    image_flags = const regs::IMAGE_FLAGS,
+    current_el2 = const regs::CURRENT_EL2,
+    hcr_el2 = const regs::HCR_EL2,
+    sctlr_el2_lo = const stub::abi::SCTLR_EL2_MMU_OFF & 0xffff,
+    sctlr_el2_hi = const stub::abi::SCTLR_EL2_MMU_OFF >> 16,
+    cptr_el2 = const regs::CPTR_EL2,
+    cnthctl_el2 = const regs::CNTHCTL_EL2,
+    sctlr_el1_lo = const regs::SCTLR_EL1 & 0xffff,
+    sctlr_el1_hi = const regs::SCTLR_EL1 >> 16,
+    spsr_el1h = const regs::SPSR_EL2_EL1H_MASKED,
+    cpacr_fpen = const regs::CPACR_EL1_FPEN,
+    r_relative = const regs::R_AARCH64_RELATIVE,
+);
+
+// `mov` immediates above must be encodable as a single MOVZ (a 16-bit chunk), and the 32-bit
+// register values must rebuild from two halves.
+const _: () = assert!(regs::HCR_EL2 == 0x8000 << 16);
+const _: () = assert!(regs::SCTLR_EL1 >> 32 == 0);
+const _: () = assert!(regs::CPACR_EL1_FPEN == 0x30 << 16);

@@ -1,0 +1,65 @@
+//! The loader's own EL1 vector table. springboard expects no exception at EL1; any that
+//! happens (a bad address in a hostile DTB, a bug) is reported with its syndrome and the
+//! machine is powered off, instead of running on in an unknown state.
+
+use core::arch::{asm, global_asm};
+
+global_asm!(
+    r#"
+    .section .text.el1_vectors, "ax"
+    .balign 0x800
+el1_vectors:
+    .irp slot, 0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15
+    .balign 0x80
+    mov     x0, #\slot
+    mrs     x1, esr_el1
+    mrs     x2, elr_el1
+    mrs     x3, far_el1
+    b       el1_exception
+    .endr
+"#
+);
+
+extern "C" {
+    static el1_vectors: u8;
+}
+
+/// Points `VBAR_EL1` at the loader's vector table.
+pub fn install() {
+    // SAFETY: `el1_vectors` is a 2 KiB-aligned table in this image (global_asm above) whose
+    // every slot ends in `el1_exception`, which never returns; writing VBAR_EL1 at EL1 only
+    // changes where this EL's exceptions go.
+    unsafe {
+        let table = core::ptr::addr_of!(el1_vectors) as u64;
+        asm!("msr vbar_el1, {}", "isb", in(reg) table, options(nostack));
+    }
+}
+
+/// Names of the 16 vector slots, in table order.
+const SLOTS: [&str; 16] = [
+    "sync (SP_EL0)",
+    "IRQ (SP_EL0)",
+    "FIQ (SP_EL0)",
+    "SError (SP_EL0)",
+    "sync",
+    "IRQ",
+    "FIQ",
+    "SError",
+    "sync from EL0",
+    "IRQ from EL0",
+    "FIQ from EL0",
+    "SError from EL0",
+    "sync from EL0 (AArch32)",
+    "IRQ from EL0 (AArch32)",
+    "FIQ from EL0 (AArch32)",
+    "SError from EL0 (AArch32)",
+];
+
+#[no_mangle]
+extern "C" fn el1_exception(slot: u64, esr: u64, elr: u64, far: u64) -> ! {
+    let name = SLOTS.get(slot as usize).copied().unwrap_or("?");
+    crate::fail(format_args!(
+        "exception: {name} at EL1: ESR {esr:#x} (EC {:#x}) ELR {elr:#x} FAR {far:#x}",
+        esr >> 26
+    ))
+}

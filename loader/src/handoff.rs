@@ -1,0 +1,179 @@
+//! The hand-off: write the kernel's DTB, install the resident stub, clean caches to the point
+//! of coherency, and enter the kernel at EL2 through the stub's `HVC_SOFT_RESTART`.
+
+use crate::console::Size;
+use crate::error::BootError;
+use crate::{arch, mem, say};
+use image_formats::bundle::Payload;
+use image_formats::cmdline;
+use image_formats::fdt::{self, Edits, Fdt, MemRange, Reservation};
+use image_formats::placement::Plan;
+use stub::abi;
+
+/// arm64 `COMMAND_LINE_SIZE` (Linux 6.12 `arch/arm64/include/uapi/asm/setup.h`).
+const COMMAND_LINE_SIZE: usize = 2048;
+
+/// The kernel's command line, NUL-terminated as a DTB string property.
+pub struct Cmdline {
+    buf: [u8; COMMAND_LINE_SIZE],
+    len: usize,
+}
+
+impl Cmdline {
+    /// The bundle entry's own command line (its payload, trailing NULs and newlines dropped).
+    pub fn from_payload(payload: Payload<'_>) -> Result<Self, BootError> {
+        let text = core::str::from_utf8(payload.data).unwrap_or("");
+        Self::from_bootargs(text.trim_end_matches(['\0', '\n', '\r']))
+    }
+
+    /// The incoming `/chosen/bootargs` without springboard's own words.
+    pub fn from_bootargs(bootargs: &str) -> Result<Self, BootError> {
+        let mut buf = [0u8; COMMAND_LINE_SIZE];
+        let len = cmdline::kernel_words(bootargs, &mut buf[..COMMAND_LINE_SIZE - 1])
+            .map_err(BootError::Cmdline)?
+            .len();
+        Ok(Self { buf, len })
+    }
+
+    /// The text, without the NUL.
+    pub fn as_str(&self) -> &str {
+        core::str::from_utf8(&self.buf[..self.len]).unwrap_or("")
+    }
+
+    /// The property value: the text and its NUL.
+    pub fn property(&self) -> &[u8] {
+        &self.buf[..=self.len]
+    }
+}
+
+/// Everything the hand-off writes into the kernel's DTB.
+pub struct Handoff<'a> {
+    /// The DTB to patch (the firmware's, or the entry's own).
+    pub dtb: Fdt<'a>,
+    /// The kernel command line.
+    pub cmdline: &'a Cmdline,
+    /// The initrd handed over in place, inside the bundle: `(base, size)`.
+    pub initrd: Option<(u64, u64)>,
+    /// The resident stub region, reserved `no-map` in the kernel's DTB.
+    pub resident: MemRange,
+}
+
+impl Handoff<'_> {
+    fn with_edits<R>(&self, f: impl FnOnce(&Edits) -> R) -> R {
+        let (start, end) = match self.initrd {
+            Some((base, size)) => (fdt::u64_cells(base), fdt::u64_cells(base + size)),
+            None => ([0; 8], [0; 8]),
+        };
+        let with_initrd = [
+            ("bootargs", self.cmdline.property()),
+            ("linux,initrd-start", &start[..]),
+            ("linux,initrd-end", &end[..]),
+        ];
+        let (chosen_set, chosen_remove): (&[(&str, &[u8])], &[&str]) = match self.initrd {
+            Some(_) => (&with_initrd, &[]),
+            None => (
+                &with_initrd[..1],
+                &["linux,initrd-start", "linux,initrd-end"],
+            ),
+        };
+        let reserve = [Reservation {
+            name: "springboard",
+            range: self.resident,
+            no_map: true,
+        }];
+        f(&Edits {
+            chosen_set,
+            chosen_remove,
+            reserve: &reserve,
+        })
+    }
+
+    /// An upper bound of the patched DTB's size, for the placement plan.
+    pub fn dtb_size_bound(&self) -> usize {
+        self.with_edits(|edits| fdt::patched_size_bound(&self.dtb, edits))
+    }
+
+    /// Writes the DTB at `plan.dtb`, installs the stub, cleans caches and enters the kernel.
+    pub fn go(
+        &self,
+        plan: &Plan,
+        kernel_len: u64,
+        entry_el: u64,
+    ) -> Result<core::convert::Infallible, BootError> {
+        let bound = self.dtb_size_bound() as u64;
+        // SAFETY: the plan gave `[plan.dtb, plan.dtb + bound)` to the DTB (the bound is the
+        // size the plan was asked for); no other slice covers it.
+        let out = unsafe { mem::bytes_mut(plan.dtb, bound) };
+        let written = self
+            .with_edits(|edits| fdt::patch(&self.dtb, edits, out))
+            .map_err(BootError::Patch)?;
+        say!(
+            "fdt: wrote {} at {:#x}: bootargs \"{}\"",
+            Size(written as u64),
+            plan.dtb,
+            self.cmdline.as_str()
+        );
+        match self.initrd {
+            Some((base, size)) => say!(
+                "fdt: initrd {:#x}..{:#x} ({})",
+                base,
+                base + size,
+                Size(size)
+            ),
+            None => say!("fdt: no initrd"),
+        }
+        arch::clean_dcache_to_poc(plan.kernel_entry, kernel_len);
+        arch::clean_dcache_to_poc(plan.dtb, written as u64);
+
+        if entry_el < 2 {
+            say!(
+                "handoff: entered at EL1, no EL2 to keep: entering the kernel at EL1 at {:#x}",
+                plan.kernel_entry
+            );
+            // SAFETY: the kernel was verified and copied per the plan, the DTB written and both
+            // cleaned to the point of coherency.
+            unsafe { arch::jump(plan.kernel_entry, plan.dtb) }
+        }
+        install_stub(self.resident)?;
+        say!(
+            "handoff: HVC_SOFT_RESTART to {:#x} at EL2, x0 = dtb {:#x}",
+            plan.kernel_entry,
+            plan.dtb
+        );
+        // SAFETY: as above; the stub is installed and serves HVC_SOFT_RESTART.
+        unsafe { arch::soft_restart(plan.kernel_entry, plan.dtb) }
+    }
+}
+
+/// Copies the stub into the resident region and points `VBAR_EL2` at it (`HVC_SET_VECTORS`,
+/// served by the copy still inside springboard's image).
+fn install_stub(resident: MemRange) -> Result<(), BootError> {
+    let code = stub::code();
+    // The region is page aligned (top of DRAM minus whole pages): the 2 KiB vector alignment holds.
+    let fits = code.len() <= abi::STUB_BUDGET && code.len() as u64 <= resident.size;
+    if !fits || resident.base % abi::VECTORS_SIZE as u64 != 0 {
+        return Err(BootError::Resident {
+            base: resident.base,
+            with: "stub budget",
+        });
+    }
+    // SAFETY: the resident region is reserved for the stub: it overlaps nothing that was
+    // checked (boot.rs) and the kernel is told it is `no-map`.
+    let dest = unsafe { mem::bytes_mut(resident.base, code.len() as u64) };
+    dest.copy_from_slice(code);
+    arch::sync_icache(resident.base, code.len() as u64);
+    let status = arch::hvc(abi::HVC_SET_VECTORS, resident.base);
+    if status != 0 {
+        return Err(BootError::Resident {
+            base: resident.base,
+            with: "HVC_SET_VECTORS refusal",
+        });
+    }
+    say!(
+        "stub: resident at {:#x}, {} of {} bytes, VBAR_EL2 set",
+        resident.base,
+        code.len(),
+        abi::STUB_BUDGET
+    );
+    Ok(())
+}

@@ -1,0 +1,16 @@
+//! springboard's QEMU test harness: real firmware, real Debian kernels, real QEMU. Tests start
+//! QEMU, read the console line by line, wait for milestones, and fail at once on bad patterns.
+//! Run them with `cargo xtask test`, which builds the firmware and fetches the kernels.
+
+pub mod assets;
+pub mod qemu;
+
+pub use assets::{pack, Assets, Kernel};
+pub use qemu::{Qemu, Run};
+
+/// springboard's banner: it must appear exactly once per boot.
+pub const BANNER: &str = "springboard: springboard ";
+/// The line the test initramfs prints once userspace runs.
+pub const USERSPACE: &str = "SPRINGBOARD-USERSPACE-OK uname=";
+/// Kernel command line used by the boot tests.
+pub const CMDLINE: &str = "console=ttyAMA0 panic=-1";

@@ -1,0 +1,128 @@
+//! `cargo xtask build`: the firmware image `target/springboard/springboard.bin` (an ELF linked
+//! at 0, flattened) and the host CLI `target/release/springboard`.
+
+use anyhow::{bail, ensure, Context, Result};
+use object::{Object, ObjectSegment, ObjectSymbol};
+use std::path::PathBuf;
+use std::process::Command;
+
+/// The firmware target.
+pub const TARGET: &str = "aarch64-unknown-none";
+/// The stub's budget, vectors included (DESIGN §4).
+const STUB_BUDGET: u64 = 4096;
+
+/// What the build produced.
+pub struct Built {
+    /// The flat firmware image.
+    pub image: PathBuf,
+    /// The host CLI.
+    pub cli: PathBuf,
+}
+
+/// Runs `cargo` with `args` in the workspace root, failing with the command line.
+pub fn cargo(args: &[&str]) -> Result<()> {
+    let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".into());
+    let status = Command::new(&cargo)
+        .args(args)
+        .current_dir(crate::root())
+        // .cargo/config.toml holds the firmware's rustflags; RUSTFLAGS would replace them.
+        .env_remove("RUSTFLAGS")
+        .status()
+        .with_context(|| format!("running {cargo}"))?;
+    ensure!(
+        status.success(),
+        "`cargo {}` failed ({status})",
+        args.join(" ")
+    );
+    Ok(())
+}
+
+/// Builds the firmware and the CLI, and reports the image's sizes.
+pub fn run() -> Result<Built> {
+    cargo(&[
+        "build",
+        "--quiet",
+        "--release",
+        "-p",
+        "loader",
+        "--target",
+        TARGET,
+    ])?;
+    cargo(&["build", "--quiet", "--release", "-p", "springboard-cli"])?;
+    let root = crate::root();
+    let elf = root.join("target").join(TARGET).join("release/springboard");
+    let image = root.join("target/springboard/springboard.bin");
+    std::fs::create_dir_all(image.parent().expect("has a parent"))?;
+    let data = std::fs::read(&elf).with_context(|| format!("reading {}", elf.display()))?;
+    let report = flatten(&data)?;
+    std::fs::write(&image, &report.flat).with_context(|| format!("writing {}", image.display()))?;
+    println!(
+        "xtask: {}: {} bytes in the file, image_size {:#x} ({} KiB with .bss and stack); resident stub {} of {} bytes",
+        image.strip_prefix(&root).unwrap_or(&image).display(),
+        report.flat.len(),
+        report.image_size,
+        report.image_size / 1024,
+        report.stub_len,
+        STUB_BUDGET
+    );
+    Ok(Built {
+        image,
+        cli: root.join("target/release/springboard"),
+    })
+}
+
+/// The flat image and the facts checked while making it.
+struct Flat {
+    flat: Vec<u8>,
+    image_size: u64,
+    stub_len: u64,
+}
+
+/// Lays the ELF's loadable segments out from address 0 (where it is linked), checks the Image
+/// header's `image_size` against the linker's footprint and the stub against its budget.
+fn flatten(elf: &[u8]) -> Result<Flat> {
+    let file = object::File::parse(elf).context("parsing the firmware ELF")?;
+    let mut flat = Vec::new();
+    for segment in file.segments() {
+        let bytes = segment.data().context("reading a segment")?;
+        if bytes.is_empty() {
+            continue;
+        }
+        let start = usize::try_from(segment.address())?;
+        let end = start + bytes.len();
+        if flat.len() < end {
+            flat.resize(end, 0);
+        }
+        flat[start..end].copy_from_slice(bytes);
+    }
+    let symbol = |name: &str| -> Result<u64> {
+        file.symbols()
+            .find(|s| s.name() == Ok(name))
+            .map(|s| s.address())
+            .with_context(|| format!("symbol {name} missing from the firmware ELF"))
+    };
+    let image_size = symbol("__image_size")?;
+    let stub_len = symbol("__stub_end")? - symbol("__stub_start")?;
+    ensure!(
+        flat.len() >= 64,
+        "firmware image is only {} bytes",
+        flat.len()
+    );
+    let header_size = u64::from_le_bytes(flat[16..24].try_into()?);
+    if header_size != image_size || image_size < flat.len() as u64 {
+        bail!("Image header image_size {header_size:#x}, linker footprint {image_size:#x}, file {:#x}", flat.len());
+    }
+    ensure!(
+        &flat[0x38..0x3c] == b"ARM\x64",
+        "no arm64 Image magic at 0x38"
+    );
+    ensure!(
+        stub_len <= STUB_BUDGET,
+        "resident stub is {stub_len} bytes, over its {STUB_BUDGET}-byte budget"
+    );
+    Ok(Flat {
+        flat,
+        image_size,
+        stub_len,
+    })
+}

@@ -1,0 +1,54 @@
+//! `cargo xtask` — the one entry point that builds springboard's firmware, prepares the test
+//! assets, runs the tests and the demo.
+
+mod build;
+mod demo;
+mod setup;
+mod test;
+
+use anyhow::Result;
+use clap::{Parser, Subcommand};
+use std::path::{Path, PathBuf};
+
+#[derive(Parser)]
+#[command(about = "springboard's build, test and demo tasks")]
+struct Cli {
+    #[command(subcommand)]
+    task: Task,
+}
+
+#[derive(Subcommand)]
+enum Task {
+    /// Install what is missing (Debian packages, the aarch64-unknown-none target) and fetch the
+    /// test assets (real Debian arm64 kernels, a busybox initramfs) into target/assets.
+    Setup,
+    /// Build the firmware image (target/springboard/springboard.bin) and the host CLI
+    /// (target/release/springboard).
+    Build,
+    /// Everything: formatting, clippy (host and firmware), host tests, the firmware build and
+    /// the QEMU tests that boot real kernels. Sets up what is missing first.
+    Test {
+        /// Run only the QEMU tests whose name contains this.
+        #[arg(long)]
+        qemu_filter: Option<String>,
+    },
+    /// Boot a real Debian kernel through springboard in QEMU and show the console.
+    Demo,
+}
+
+/// The workspace root (the folder above `xtask/`).
+pub fn root() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .parent()
+        .expect("xtask lives in the workspace")
+        .to_path_buf()
+}
+
+fn main() -> Result<()> {
+    match Cli::parse().task {
+        Task::Setup => setup::run().map(|_| ()),
+        Task::Build => build::run().map(|_| ()),
+        Task::Test { qemu_filter } => test::run(qemu_filter.as_deref()),
+        Task::Demo => demo::run(),
+    }
+}
