@@ -37,14 +37,8 @@ pub struct Board {
 pub const QEMU_VIRT: Board = Board {
     name: "qemu-virt",
     compatible: &["linux,dummy-virt"],
-    uart: Span {
-        base: 0x0900_0000,
-        size: 0x1000,
-    },
-    dram: Span {
-        base: 0x4000_0000,
-        size: 0x4000_0000,
-    },
+    uart: Span { base: 0x0900_0000, size: 0x1000 },
+    dram: Span { base: 0x4000_0000, size: 0x4000_0000 },
     dtb_fallback: Some(0x4000_0000),
     resident_size: 0x2000,
 };
@@ -57,10 +51,7 @@ pub const DEFAULT: &Board = &QEMU_VIRT;
 
 /// The board whose `compatible` list holds `compatible`, if any.
 pub fn by_compatible(compatible: &str) -> Option<&'static Board> {
-    BOARDS
-        .iter()
-        .copied()
-        .find(|board| board.compatible.contains(&compatible))
+    BOARDS.iter().copied().find(|board| board.compatible.contains(&compatible))
 }
 
 #[cfg(test)]

@@ -56,10 +56,7 @@ mod tests {
         let mut image = vec![0u8; 64];
         image[0x38..0x3c].copy_from_slice(IMAGE_MAGIC);
         assert_eq!(FileKind::detect(&image), Some(FileKind::Image));
-        assert_eq!(
-            FileKind::detect(b"\xd0\x0d\xfe\xed\0\0\0\x28"),
-            Some(FileKind::Dtb)
-        );
+        assert_eq!(FileKind::detect(b"\xd0\x0d\xfe\xed\0\0\0\x28"), Some(FileKind::Dtb));
         assert_eq!(FileKind::detect(b"\x1f\x8b\x08\0"), Some(FileKind::Gzip));
         assert_eq!(FileKind::detect(b"SPRBNDL\0"), Some(FileKind::Bundle));
         assert_eq!(FileKind::detect(b"ARM\x64"), None);

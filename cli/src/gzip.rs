@@ -66,12 +66,8 @@ impl GzipInfo {
             extra_len = Some(len);
             at += 2 + len;
         }
-        let name = (flags & FNAME != 0)
-            .then(|| latin1_string(data, &mut at))
-            .transpose()?;
-        let comment = (flags & FCOMMENT != 0)
-            .then(|| latin1_string(data, &mut at))
-            .transpose()?;
+        let name = (flags & FNAME != 0).then(|| latin1_string(data, &mut at)).transpose()?;
+        let comment = (flags & FCOMMENT != 0).then(|| latin1_string(data, &mut at)).transpose()?;
         if flags & FHCRC != 0 {
             at += 2;
         }
@@ -101,20 +97,16 @@ impl GzipInfo {
     /// Inflates the first (up to) `n` bytes of the uncompressed data.
     pub fn inflate_prefix(&self, data: &[u8], n: usize) -> Result<Vec<u8>> {
         if self.method != METHOD_DEFLATE {
-            bail!(
-                "gzip: offset 0x2: compression method {} is not deflate (8)",
-                self.method
-            );
+            bail!("gzip: offset 0x2: compression method {} is not deflate (8)", self.method);
         }
         let stream = &data[self.data_offset..data.len() - TRAILER];
         match miniz_oxide::inflate::decompress_to_vec_with_limit(stream, n) {
             Ok(all) => Ok(all),
             // The limit was reached: the first `n` bytes are what was asked for.
             Err(err) if err.status == TINFLStatus::HasMoreOutput => Ok(err.output),
-            Err(err) => bail!(
-                "gzip: offset {:#x}: deflate stream is corrupt: {err}",
-                self.data_offset
-            ),
+            Err(err) => {
+                bail!("gzip: offset {:#x}: deflate stream is corrupt: {err}", self.data_offset)
+            }
         }
     }
 

@@ -26,10 +26,7 @@ pub fn check(data: &[u8]) -> Result<Kernel> {
         let header = check_image(&head).context("inside the gzip stream")?;
         return Ok(Kernel { header, gzip: true });
     }
-    Ok(Kernel {
-        header: check_image(data)?,
-        gzip: false,
-    })
+    Ok(Kernel { header: check_image(data)?, gzip: false })
 }
 
 /// Checks the arm64 Image header at the start of `data`.

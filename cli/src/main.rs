@@ -53,10 +53,7 @@ fn main() -> ExitCode {
         Command::Inspect(args) => inspect::run(&args, &mut report),
     };
     let mut stdout = std::io::stdout().lock();
-    match stdout
-        .write_all(report.as_bytes())
-        .and_then(|()| stdout.flush())
-    {
+    match stdout.write_all(report.as_bytes()).and_then(|()| stdout.flush()) {
         Err(err) if err.kind() != ErrorKind::BrokenPipe => {
             eprintln!("springboard: error: writing to stdout: {err}");
             return ExitCode::FAILURE;

@@ -50,12 +50,8 @@ pub fn run(args: &PackArgs, out: &mut String) -> Result<()> {
     let checked =
         kernel::check(&kernel).with_context(|| format!("kernel {}", args.kernel.display()))?;
     let mut builder = BundleBuilder::new();
-    let kernel_index = builder.add_payload(
-        PayloadKind::Kernel,
-        payload_name(&args.kernel),
-        kernel,
-        checked.gzip,
-    );
+    let kernel_index =
+        builder.add_payload(PayloadKind::Kernel, payload_name(&args.kernel), kernel, checked.gzip);
     let mut entry = EntrySpec::new(args.name.clone(), kernel_index);
     if let Some(path) = &args.initrd {
         entry.initrd =
@@ -83,17 +79,8 @@ pub fn run(args: &PackArgs, out: &mut String) -> Result<()> {
         .with_context(|| format!("writing {}", args.output.display()))?;
 
     let bundle = Bundle::parse(&bytes).context("re-reading the bundle just built")?;
-    writeln!(
-        out,
-        "wrote {}: {}",
-        args.output.display(),
-        show::size(bytes.len() as u64)
-    )?;
-    let form = if checked.gzip {
-        "gzip-compressed"
-    } else {
-        "uncompressed"
-    };
+    writeln!(out, "wrote {}: {}", args.output.display(), show::size(bytes.len() as u64))?;
+    let form = if checked.gzip { "gzip-compressed" } else { "uncompressed" };
     let header = &checked.header;
     writeln!(
         out,
@@ -112,9 +99,6 @@ fn read(path: &Path) -> Result<Vec<u8>> {
 
 /// A payload name: the file's name, cut to what a bundle name field holds.
 fn payload_name(path: &Path) -> &str {
-    let name = path
-        .file_name()
-        .and_then(|n| n.to_str())
-        .unwrap_or("payload");
+    let name = path.file_name().and_then(|n| n.to_str()).unwrap_or("payload");
     show::truncate_name(name, NAME_LEN)
 }

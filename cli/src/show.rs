@@ -29,13 +29,7 @@ pub fn first_bytes(data: &[u8], n: usize) -> String {
     }
     let text: String = head
         .iter()
-        .map(|&b| {
-            if b.is_ascii_graphic() || b == b' ' {
-                b as char
-            } else {
-                '.'
-            }
-        })
+        .map(|&b| if b.is_ascii_graphic() || b == b' ' { b as char } else { '.' })
         .collect();
     format!("{out} |{text}|")
 }

@@ -10,19 +10,12 @@ use common::{fake_image, sample_dtb, scratch, springboard, stderr, stdout, store
 #[test]
 fn inspect_garbage_fails_with_exit_1_naming_the_first_bytes() {
     let dir = scratch("inspect_garbage_fails_with_exit_1_naming_the_first_bytes");
-    let file = write(
-        &dir,
-        "junk.bin",
-        b"MZ\x90\x00garbage that is no known format",
-    );
+    let file = write(&dir, "junk.bin", b"MZ\x90\x00garbage that is no known format");
     let inspected = springboard(&["inspect", &file]);
     assert_eq!(inspected.status.code(), Some(1));
     let err = stderr(&inspected);
     assert!(err.starts_with("springboard: error: "), "{err}");
-    assert!(
-        err.contains("not a bundle, DTB, gzip file or arm64 Image"),
-        "{err}"
-    );
+    assert!(err.contains("not a bundle, DTB, gzip file or arm64 Image"), "{err}");
     assert!(err.contains("4d 5a 90 00 67 61"), "{err}");
     assert!(stdout(&inspected).is_empty());
 }
@@ -32,11 +25,7 @@ fn inspect_empty_file_fails_with_exit_1() {
     let dir = scratch("inspect_empty_file_fails_with_exit_1");
     let inspected = springboard(&["inspect", &write(&dir, "empty", b"")]);
     assert_eq!(inspected.status.code(), Some(1));
-    assert!(
-        stderr(&inspected).contains("empty file"),
-        "{}",
-        stderr(&inspected)
-    );
+    assert!(stderr(&inspected).contains("empty file"), "{}", stderr(&inspected));
 }
 
 #[test]
@@ -59,10 +48,7 @@ fn inspect_image_prints_every_header_field() {
         "PE offset    0 (no EFI stub)",
         "springboard: bootable",
     ] {
-        assert!(
-            text.contains(needle),
-            "inspect output lacks {needle:?}:\n{text}"
-        );
+        assert!(text.contains(needle), "inspect output lacks {needle:?}:\n{text}");
     }
 }
 
@@ -73,10 +59,7 @@ fn inspect_image_shows_why_springboard_would_refuse_it() {
     let inspected = springboard(&["inspect", &file]);
     assert!(inspected.status.success(), "{}", stderr(&inspected));
     let text = stdout(&inspected);
-    assert!(
-        text.contains("page size 64K") && text.contains("anywhere in DRAM"),
-        "{text}"
-    );
+    assert!(text.contains("page size 64K") && text.contains("anywhere in DRAM"), "{text}");
     assert!(text.contains("would refuse it"), "{text}");
 }
 
@@ -85,11 +68,9 @@ fn inspect_bundle_with_a_flipped_payload_byte_reports_bad_crc_and_fails() {
     let dir = scratch("inspect_bundle_with_a_flipped_payload_byte_reports_bad_crc_and_fails");
     let kernel = write(&dir, "Image", &fake_image(0xa, 0x10_0000, 3000));
     let out = dir.join("b");
-    assert!(
-        springboard(&["pack", "--kernel", &kernel, "-o", out.to_str().unwrap()])
-            .status
-            .success()
-    );
+    assert!(springboard(&["pack", "--kernel", &kernel, "-o", out.to_str().unwrap()])
+        .status
+        .success());
     let mut bytes = fs::read(&out).unwrap();
     bytes[0x1000 + 100] ^= 0x10; // inside the kernel payload, which the builder puts at 4 KiB
     fs::write(&out, &bytes).unwrap();
@@ -112,11 +93,9 @@ fn inspect_truncated_bundle_fails_naming_the_offset() {
     let dir = scratch("inspect_truncated_bundle_fails_naming_the_offset");
     let kernel = write(&dir, "Image", &fake_image(0xa, 0x10_0000, 3000));
     let out = dir.join("b");
-    assert!(
-        springboard(&["pack", "--kernel", &kernel, "-o", out.to_str().unwrap()])
-            .status
-            .success()
-    );
+    assert!(springboard(&["pack", "--kernel", &kernel, "-o", out.to_str().unwrap()])
+        .status
+        .success());
     let bytes = fs::read(&out).unwrap();
     fs::write(&out, &bytes[..bytes.len() - 8]).unwrap();
     let inspected = springboard(&["inspect", out.to_str().unwrap()]);
@@ -145,10 +124,7 @@ fn inspect_gzip_reads_header_and_trailer_without_inflating() {
         "0x6 (6 B) (uncompressed size",
         "Unix",
     ] {
-        assert!(
-            text.contains(needle),
-            "inspect output lacks {needle:?}:\n{text}"
-        );
+        assert!(text.contains(needle), "inspect output lacks {needle:?}:\n{text}");
     }
 }
 
@@ -166,10 +142,7 @@ fn inspect_dtb_prints_memory_chosen_and_reservations() {
         "/memreserve/        0x88000000..0x88002000",
         "/reserved-memory    0x9ff00000..0xa0000000",
     ] {
-        assert!(
-            text.contains(needle),
-            "inspect output lacks {needle:?}:\n{text}"
-        );
+        assert!(text.contains(needle), "inspect output lacks {needle:?}:\n{text}");
     }
 }
 
@@ -179,11 +152,7 @@ fn inspect_truncated_dtb_fails_with_exit_1() {
     let dtb = sample_dtb();
     let inspected = springboard(&["inspect", &write(&dir, "cut.dtb", &dtb[..dtb.len() - 4])]);
     assert_eq!(inspected.status.code(), Some(1));
-    assert!(
-        stderr(&inspected).contains("fdt: offset 0x4: totalsize"),
-        "{}",
-        stderr(&inspected)
-    );
+    assert!(stderr(&inspected).contains("fdt: offset 0x4: totalsize"), "{}", stderr(&inspected));
 }
 
 #[test]
@@ -193,8 +162,5 @@ fn inspect_gzip_kernel_peeks_at_the_image_header() {
     let inspected = springboard(&["inspect", &write(&dir, "Image.gz", &gz)]);
     assert!(inspected.status.success(), "{}", stderr(&inspected));
     let text = stdout(&inspected);
-    assert!(
-        text.contains("contains an arm64 Image: image_size 0x500000"),
-        "{text}"
-    );
+    assert!(text.contains("contains an arm64 Image: image_size 0x500000"), "{text}");
 }

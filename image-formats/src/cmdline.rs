@@ -17,10 +17,7 @@ pub fn options(bootargs: &str) -> impl Iterator<Item = (&str, &str)> {
 
 /// The value of springboard option `key` (the last one wins, like the kernel's parameters).
 pub fn option<'a>(bootargs: &'a str, key: &str) -> Option<&'a str> {
-    options(bootargs)
-        .filter(|(k, _)| *k == key)
-        .map(|(_, v)| v)
-        .last()
+    options(bootargs).filter(|(k, _)| *k == key).map(|(_, v)| v).last()
 }
 
 /// Error: the kernel's words do not fit the output buffer.
@@ -36,17 +33,11 @@ pub struct TooLong {
 /// into `out`; returns the text written.
 pub fn kernel_words<'o>(bootargs: &str, out: &'o mut [u8]) -> Result<&'o str, TooLong> {
     let mut len = 0;
-    for word in bootargs
-        .split_ascii_whitespace()
-        .filter(|w| !w.starts_with(PREFIX))
-    {
+    for word in bootargs.split_ascii_whitespace().filter(|w| !w.starts_with(PREFIX)) {
         let sep = usize::from(len > 0);
         let needed = len + sep + word.len();
         if needed > out.len() {
-            return Err(TooLong {
-                needed,
-                capacity: out.len(),
-            });
+            return Err(TooLong { needed, capacity: out.len() });
         }
         if sep == 1 {
             out[len] = b' ';
@@ -83,10 +74,7 @@ mod tests {
         let mut buf = [0u8; 8];
         assert_eq!(
             kernel_words("console=ttyAMA0", &mut buf),
-            Err(TooLong {
-                needed: 15,
-                capacity: 8
-            })
+            Err(TooLong { needed: 15, capacity: 8 })
         );
     }
 }

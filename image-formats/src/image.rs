@@ -128,19 +128,14 @@ impl ImageHeader {
         if header.big_endian() {
             return Err(ImageError {
                 offset: FLAGS_OFFSET,
-                kind: ImageErrorKind::BigEndian {
-                    flags: header.flags,
-                },
+                kind: ImageErrorKind::BigEndian { flags: header.flags },
             });
         }
         let page_size = header.page_size();
         if !matches!(page_size, PageSize::Unspecified | PageSize::Size4K) {
             return Err(ImageError {
                 offset: FLAGS_OFFSET,
-                kind: ImageErrorKind::UnsupportedPageSize {
-                    page_size,
-                    flags: header.flags,
-                },
+                kind: ImageErrorKind::UnsupportedPageSize { page_size, flags: header.flags },
             });
         }
         Ok(header)

@@ -105,9 +105,7 @@ pub struct Plan {
 pub fn plan(req: &Request) -> Result<Plan, PlacementError> {
     let kernel = req.kernel;
     if kernel.footprint == 0 {
-        return Err(PlacementError::EmptyKernel {
-            load_offset: kernel.load_offset,
-        });
+        return Err(PlacementError::EmptyKernel { load_offset: kernel.load_offset });
     }
     if req.dtb_size == 0 {
         return Err(PlacementError::DtbEmpty);
@@ -134,17 +132,9 @@ pub fn plan(req: &Request) -> Result<Plan, PlacementError> {
     let kernel_entry = kernel_base + kernel.load_offset;
     let kernel_end = kernel_entry + kernel.footprint;
 
-    let obstacles = obstacles.with(Span {
-        start: kernel_entry,
-        end: kernel_end,
-    });
+    let obstacles = obstacles.with(Span { start: kernel_entry, end: kernel_end });
     let dtb = place_dtb(req.dram, req.dtb_size, kernel_end, &obstacles)?;
-    Ok(Plan {
-        kernel_base,
-        kernel_entry,
-        kernel_end,
-        dtb,
-    })
+    Ok(Plan { kernel_base, kernel_entry, kernel_end, dtb })
 }
 
 /// The lowest kernel base allowed by the request's placement flag.

@@ -21,10 +21,7 @@ fn exercise(bytes: &[u8]) {
     for entry in bundle.entries() {
         // Every index a parsed entry holds is usable.
         assert!(bundle.payload(entry.kernel).is_some());
-        for index in [entry.initrd, entry.dtb, entry.cmdline]
-            .into_iter()
-            .flatten()
-        {
+        for index in [entry.initrd, entry.dtb, entry.cmdline].into_iter().flatten() {
             assert!(bundle.payload(index).is_some());
         }
         if let Some(fallback) = entry.fallback {

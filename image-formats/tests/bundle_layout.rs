@@ -20,19 +20,10 @@ fn fixture_parses_to_its_tables() {
     let bytes = tiny();
     let bundle = Bundle::parse(&bytes).unwrap();
     assert_eq!(bundle.total_size(), TOTAL);
-    assert_eq!(
-        (bundle.payload_table_offset(), bundle.entry_table_offset()),
-        (0x50, 0xd0)
-    );
+    assert_eq!((bundle.payload_table_offset(), bundle.entry_table_offset()), (0x50, 0xd0));
     let kernel = bundle.payload(0).unwrap();
-    assert_eq!(
-        (kernel.kind, kernel.name, kernel.offset),
-        (PayloadKind::Kernel, "kernel", 0x1000)
-    );
-    assert_eq!(
-        (kernel.data, kernel.crc32, kernel.gzip),
-        (&KERNEL[..], KERNEL_CRC, false)
-    );
+    assert_eq!((kernel.kind, kernel.name, kernel.offset), (PayloadKind::Kernel, "kernel", 0x1000));
+    assert_eq!((kernel.data, kernel.crc32, kernel.gzip), (&KERNEL[..], KERNEL_CRC, false));
     let cmdline = bundle.payload(1).unwrap();
     assert_eq!(
         (cmdline.kind, cmdline.name, cmdline.offset),
@@ -74,10 +65,7 @@ fn builder_writes_the_fixture_byte_for_byte() {
     let mut builder = BundleBuilder::new();
     let kernel = builder.add_payload(PayloadKind::Kernel, "kernel", &KERNEL[..], false);
     let cmdline = builder.add_payload(PayloadKind::Cmdline, "cmdline", &CMDLINE[..], false);
-    builder.add_entry(EntrySpec {
-        cmdline: Some(cmdline),
-        ..EntrySpec::new("default", kernel)
-    });
+    builder.add_entry(EntrySpec { cmdline: Some(cmdline), ..EntrySpec::new("default", kernel) });
     let built = builder.build().unwrap();
     let fixture = tiny();
     assert_eq!(built.len(), fixture.len());

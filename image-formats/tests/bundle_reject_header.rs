@@ -17,30 +17,19 @@ fn parse_err(bytes: &[u8]) -> BundleError {
 fn rejects_bad_magic() {
     let err = parse_err(&patched(0, b"SPRBNDX\0"));
     assert_eq!(err.offset, 0);
-    assert_eq!(
-        err.kind,
-        K::BadMagic {
-            found: *b"SPRBNDX\0"
-        }
-    );
+    assert_eq!(err.kind, K::BadMagic { found: *b"SPRBNDX\0" });
 }
 
 #[test]
 fn rejects_wrong_version() {
     let err = parse_err(&patched(0x08, &2u32.to_le_bytes()));
-    assert_eq!(
-        (err.offset, err.kind),
-        (0x08, K::UnsupportedVersion { found: 2 })
-    );
+    assert_eq!((err.offset, err.kind), (0x08, K::UnsupportedVersion { found: 2 }));
 }
 
 #[test]
 fn rejects_wrong_header_size() {
     let err = parse_err(&patched(0x0c, &0x58u32.to_le_bytes()));
-    assert_eq!(
-        (err.offset, err.kind),
-        (0x0c, K::BadHeaderSize { found: 0x58 })
-    );
+    assert_eq!((err.offset, err.kind), (0x0c, K::BadHeaderSize { found: 0x58 }));
 }
 
 #[test]
@@ -49,9 +38,7 @@ fn rejects_header_crc_mismatch() {
     bytes[0x58] = b'K'; // payload 0's name, covered by the header CRC
     let err = parse_err(&bytes);
     assert_eq!(err.offset, 0x34);
-    let K::HeaderCrcMismatch { expected, actual } = err.kind else {
-        panic!("{err}")
-    };
+    let K::HeaderCrcMismatch { expected, actual } = err.kind else { panic!("{err}") };
     assert_eq!(expected, HEADER_CRC);
     assert_ne!(actual, HEADER_CRC);
 }
@@ -71,10 +58,7 @@ fn rejects_every_truncation_of_the_buffer() {
 #[test]
 fn rejects_total_size_smaller_than_header() {
     let err = parse_err(&patched(0x10, &0x40u64.to_le_bytes()));
-    assert_eq!(
-        (err.offset, err.kind),
-        (0x10, K::TotalSizeTooSmall { found: 0x40 })
-    );
+    assert_eq!((err.offset, err.kind), (0x10, K::TotalSizeTooSmall { found: 0x40 }));
 }
 
 #[test]
@@ -94,50 +78,32 @@ fn rejects_misaligned_table_offset() {
     let err = parse_err(&patched(0x20, &0x0d4u64.to_le_bytes()));
     assert_eq!(
         (err.offset, err.kind),
-        (
-            0x20,
-            K::Misaligned {
-                region: Region::EntryTable,
-                start: 0xd4
-            }
-        )
+        (0x20, K::Misaligned { region: Region::EntryTable, start: 0xd4 })
     );
 }
 
 #[test]
 fn rejects_unknown_payload_kind_and_flags() {
     let err = parse_err(&patched(0x50, &9u32.to_le_bytes()));
-    assert_eq!(
-        (err.offset, err.kind),
-        (0x50, K::UnknownPayloadKind { index: 0, kind: 9 })
-    );
+    assert_eq!((err.offset, err.kind), (0x50, K::UnknownPayloadKind { index: 0, kind: 9 }));
     let err = parse_err(&patched(0x54, &2u32.to_le_bytes()));
     assert_eq!((err.offset, err.kind), (0x54, K::UnknownFlags { flags: 2 }));
     let err = parse_err(&patched(0x30, &0x80u32.to_le_bytes()));
-    assert_eq!(
-        (err.offset, err.kind),
-        (0x30, K::UnknownFlags { flags: 0x80 })
-    );
+    assert_eq!((err.offset, err.kind), (0x30, K::UnknownFlags { flags: 0x80 }));
 }
 
 #[test]
 fn rejects_non_zero_reserved_fields() {
     for at in [0x48, 0x8c, 0x104] {
         let err = parse_err(&patched(at, &[1]));
-        assert_eq!(
-            (err.offset, err.kind),
-            (at as u64, K::ReservedNotZero { value: 1 })
-        );
+        assert_eq!((err.offset, err.kind), (at as u64, K::ReservedNotZero { value: 1 }));
     }
 }
 
 #[test]
 fn rejects_signature_fields_without_signed_flag() {
     let err = parse_err(&patched(0x40, &8u64.to_le_bytes()));
-    assert_eq!(
-        (err.offset, err.kind),
-        (0x38, K::UnexpectedSignature { offset: 0, size: 8 })
-    );
+    assert_eq!((err.offset, err.kind), (0x38, K::UnexpectedSignature { offset: 0, size: 8 }));
 }
 
 #[test]
@@ -153,14 +119,7 @@ fn accepts_a_flagged_signature_block_in_free_space_and_rejects_one_over_a_payloa
     fix_crc(&mut bytes);
     let err = parse_err(&bytes);
     assert!(
-        matches!(
-            err.kind,
-            K::Overlap {
-                region: Region::Payload(0),
-                other: Region::Signature,
-                ..
-            }
-        ),
+        matches!(err.kind, K::Overlap { region: Region::Payload(0), other: Region::Signature, .. }),
         "{err}"
     );
 }

@@ -47,28 +47,14 @@ fn round_trips_payloads_and_entries() {
         PayloadKind::Dtb,
         PayloadKind::Cmdline,
     ];
-    let names = [
-        "vmlinuz-6.12",
-        "vmlinuz-6.1.gz",
-        "initrd.img",
-        "virt.dtb",
-        "cmdline",
-    ];
+    let names = ["vmlinuz-6.12", "vmlinuz-6.1.gz", "initrd.img", "virt.dtb", "cmdline"];
     let payloads: Vec<_> = bundle.payloads().collect();
     assert_eq!(payloads.len(), 5);
     for (i, p) in payloads.iter().enumerate() {
-        assert_eq!(
-            (p.index, p.kind, p.name, p.data),
-            (i, kinds[i], names[i], &data[i][..])
-        );
+        assert_eq!((p.index, p.kind, p.name, p.data), (i, kinds[i], names[i], &data[i][..]));
         assert_eq!(p.gzip, i == 1);
         assert_eq!(p.crc32, crc32fast::hash(&data[i]));
-        assert_eq!(
-            p.offset % PAYLOAD_ALIGN,
-            0,
-            "payload {i} at {:#x}",
-            p.offset
-        );
+        assert_eq!(p.offset % PAYLOAD_ALIGN, 0, "payload {i} at {:#x}", p.offset);
         p.verify().unwrap();
     }
     let new = Entry {
@@ -79,23 +65,14 @@ fn round_trips_payloads_and_entries() {
         cmdline: Some(4),
         fallback: Some(1),
     };
-    let old = Entry {
-        name: "old",
-        kernel: 1,
-        initrd: None,
-        dtb: None,
-        cmdline: None,
-        fallback: None,
-    };
+    let old =
+        Entry { name: "old", kernel: 1, initrd: None, dtb: None, cmdline: None, fallback: None };
     assert_eq!(bundle.entries().collect::<Vec<_>>(), [new, old]);
     assert_eq!(bundle.entry(1), Some(old));
     assert_eq!(bundle.entry(2), None);
     assert_eq!(bundle.entry_by_name("old"), Some((1, old)));
     assert_eq!(bundle.entry_by_name("missing"), None);
-    assert_eq!(
-        bundle.payload(4).unwrap().as_cmdline(),
-        Some("console=ttyAMA0 root=/dev/vda rw")
-    );
+    assert_eq!(bundle.payload(4).unwrap().as_cmdline(), Some("console=ttyAMA0 root=/dev/vda rw"));
     assert_eq!(bundle.payload(0).unwrap().as_cmdline(), None);
 }
 
@@ -146,22 +123,13 @@ fn builder_rejects_empty_and_nul_names() {
     let mut b = BundleBuilder::new();
     b.add_payload(PayloadKind::Kernel, "k", vec![0], false);
     b.add_entry(EntrySpec::new("", 0));
-    assert!(matches!(
-        b.build().unwrap_err().kind,
-        K::BadName {
-            problem: NameProblem::Empty,
-            ..
-        }
-    ));
+    assert!(matches!(b.build().unwrap_err().kind, K::BadName { problem: NameProblem::Empty, .. }));
     let mut b = BundleBuilder::new();
     b.add_payload(PayloadKind::Kernel, "k\0x", vec![0], false);
     b.add_entry(EntrySpec::new("e", 0));
     assert!(matches!(
         b.build().unwrap_err().kind,
-        K::BadName {
-            problem: NameProblem::ContainsNul { at: 1 },
-            ..
-        }
+        K::BadName { problem: NameProblem::ContainsNul { at: 1 }, .. }
     ));
 }
 
@@ -184,16 +152,8 @@ fn builder_rejects_duplicate_entry_names() {
 fn builder_rejects_bad_indices_and_kinds() {
     let mut b = BundleBuilder::new();
     b.add_payload(PayloadKind::Kernel, "k", vec![0], false);
-    b.add_entry(EntrySpec {
-        dtb: Some(3),
-        ..EntrySpec::new("e", 0)
-    });
-    let kind = K::BadEntryIndex {
-        entry: 0,
-        field: EntryField::Dtb,
-        value: 3,
-        count: 1,
-    };
+    b.add_entry(EntrySpec { dtb: Some(3), ..EntrySpec::new("e", 0) });
+    let kind = K::BadEntryIndex { entry: 0, field: EntryField::Dtb, value: 3, count: 1 };
     assert_eq!(b.build().unwrap_err().kind, kind);
 
     let mut b = BundleBuilder::new();
@@ -213,32 +173,14 @@ fn builder_rejects_backward_fallback_and_bad_cmdline() {
     let mut b = BundleBuilder::new();
     b.add_payload(PayloadKind::Kernel, "k", vec![0], false);
     b.add_entry(EntrySpec::new("a", 0));
-    b.add_entry(EntrySpec {
-        fallback: Some(0),
-        ..EntrySpec::new("b", 0)
-    });
-    assert_eq!(
-        b.build().unwrap_err().kind,
-        K::FallbackNotForward {
-            entry: 1,
-            fallback: 0
-        }
-    );
+    b.add_entry(EntrySpec { fallback: Some(0), ..EntrySpec::new("b", 0) });
+    assert_eq!(b.build().unwrap_err().kind, K::FallbackNotForward { entry: 1, fallback: 0 });
 
     let mut b = BundleBuilder::new();
     b.add_payload(PayloadKind::Kernel, "k", vec![0], false);
     b.add_payload(PayloadKind::Cmdline, "c", vec![b'a', 0xff], false);
-    b.add_entry(EntrySpec {
-        cmdline: Some(1),
-        ..EntrySpec::new("a", 0)
-    });
-    assert_eq!(
-        b.build().unwrap_err().kind,
-        K::BadCmdline {
-            index: 1,
-            invalid_at: Some(1)
-        }
-    );
+    b.add_entry(EntrySpec { cmdline: Some(1), ..EntrySpec::new("a", 0) });
+    assert_eq!(b.build().unwrap_err().kind, K::BadCmdline { index: 1, invalid_at: Some(1) });
 }
 
 #[test]

@@ -21,13 +21,7 @@ fn read_everything(fdt: &Fdt) {
         let _ = node.str_property("status");
         stack.extend(node.children().filter_map(Result::ok));
     }
-    for path in [
-        "/chosen",
-        "/memory",
-        "/reserved-memory/secmon",
-        "/soc/serial",
-        "/",
-    ] {
+    for path in ["/chosen", "/memory", "/reserved-memory/secmon", "/soc/serial", "/"] {
         let _ = fdt.find_node(path);
     }
 }
@@ -36,20 +30,9 @@ fn read_everything(fdt: &Fdt) {
 fn patch_and_reread(fdt: &Fdt) {
     let start = u64_cells(0x4800_0000);
     let set: [(&str, &[u8]); 2] = [("bootargs", b"quiet\0"), ("linux,initrd-start", &start)];
-    let range = MemRange {
-        base: 0x7fff_0000,
-        size: 0x1_0000,
-    };
-    let reserve = [Reservation {
-        name: "springboard",
-        range,
-        no_map: true,
-    }];
-    let edits = Edits {
-        chosen_set: &set,
-        chosen_remove: &["kaslr-seed"],
-        reserve: &reserve,
-    };
+    let range = MemRange { base: 0x7fff_0000, size: 0x1_0000 };
+    let reserve = [Reservation { name: "springboard", range, no_map: true }];
+    let edits = Edits { chosen_set: &set, chosen_remove: &["kaslr-seed"], reserve: &reserve };
     let bound = patched_size_bound(fdt, &edits);
     let mut out = vec![0; bound];
     if let Ok(len) = patch(fdt, &edits, &mut out) {

@@ -21,10 +21,7 @@ fn summarizes_qemu_virt() {
     assert_eq!(s.initrd, None);
     assert_eq!(s.psci_method, Some("smc"));
     assert_eq!(s.stdout_path, Some("/pl011@9000000"));
-    let pl011 = Device {
-        compatible: "arm,pl011",
-        reg: range(0x900_0000, 0x1000),
-    };
+    let pl011 = Device { compatible: "arm,pl011", reg: range(0x900_0000, 0x1000) };
     assert_eq!(s.stdout, Some(pl011));
 }
 
@@ -52,16 +49,8 @@ fn reads_across_qemu_nop_tokens() {
     assert_eq!(s.stdout.map(|d| d.reg), Some(range(0x900_0000, 0x1000)));
     assert_eq!(s.psci_method, Some("smc"));
     let nodes = fdt.root().unwrap().children().count();
-    let plain = Fdt::new(QEMU_VIRT)
-        .unwrap()
-        .root()
-        .unwrap()
-        .children()
-        .count();
-    assert_eq!(
-        nodes, plain,
-        "the NOP'd memory node is gone, its replacement is there"
-    );
+    let plain = Fdt::new(QEMU_VIRT).unwrap().root().unwrap().children().count();
+    assert_eq!(nodes, plain, "the NOP'd memory node is gone, its replacement is there");
 }
 
 #[test]
@@ -87,10 +76,7 @@ fn summarizes_board_with_banks_aliases_and_reservations() {
     assert_eq!(s.bootargs, Some("console=ttyAMA0 root=/dev/vda"));
     assert_eq!(s.stdout_path, Some("serial0:115200n8"));
     // serial0 is an alias for a node on a 1/1-cell bus; ":115200n8" is stripped.
-    let uart = Device {
-        compatible: "arm,pl011",
-        reg: range(0x1c09_0000, 0x1000),
-    };
+    let uart = Device { compatible: "arm,pl011", reg: range(0x1c09_0000, 0x1000) };
     assert_eq!(s.stdout, Some(uart));
     // linux,initrd-start is one cell, linux,initrd-end two.
     assert_eq!(s.initrd, Some(range(0x8400_0000, 0x20_0000)));
@@ -112,24 +98,15 @@ fn finds_nodes_with_and_without_unit_address() {
     let fdt = Fdt::new(QEMU_VIRT).unwrap();
     let exact = fdt.find_node("/pl011@9000000").unwrap().unwrap();
     let short = fdt.find_node("/pl011").unwrap().unwrap();
-    assert_eq!(
-        (exact.name(), exact.offset()),
-        (short.name(), short.offset())
-    );
+    assert_eq!((exact.name(), exact.offset()), (short.name(), short.offset()));
     assert_eq!(fdt.find_node("/").unwrap().unwrap().name(), "");
     assert_eq!(fdt.find_node("/chosen/").unwrap().unwrap().name(), "chosen");
     assert!(fdt.find_node("/pl011@9000001").unwrap().is_none());
     assert!(fdt.find_node("/pl0").unwrap().is_none());
-    assert!(
-        fdt.find_node("chosen").unwrap().is_none(),
-        "relative paths name no node"
-    );
+    assert!(fdt.find_node("chosen").unwrap().is_none(), "relative paths name no node");
     let board = Fdt::new(BOARD).unwrap();
     let nested = board.find_node("/soc/serial@1c0a0000").unwrap().unwrap();
-    assert_eq!(
-        nested.reg().unwrap().collect::<Vec<_>>(),
-        [range(0x1c0a_0000, 0x1000)]
-    );
+    assert_eq!(nested.reg().unwrap().collect::<Vec<_>>(), [range(0x1c0a_0000, 0x1000)]);
 }
 
 #[test]
@@ -138,30 +115,18 @@ fn decodes_reg_with_parent_cells_and_reads_properties() {
     let pl011 = fdt.find_node("/pl011@9000000").unwrap().unwrap();
     assert!(pl011.is_compatible("arm,primecell").unwrap());
     assert!(!pl011.is_compatible("arm,pl01").unwrap());
-    assert_eq!(
-        pl011.property("compatible").unwrap(),
-        Some(&b"arm,pl011\0arm,primecell\0"[..])
-    );
+    assert_eq!(pl011.property("compatible").unwrap(), Some(&b"arm,pl011\0arm,primecell\0"[..]));
     assert_eq!(pl011.property("no-such").unwrap(), None);
     let names: Vec<&str> = pl011.properties().map(|p| p.unwrap().0).collect();
-    assert_eq!(
-        names,
-        ["clock-names", "clocks", "interrupts", "reg", "compatible"]
-    );
+    assert_eq!(names, ["clock-names", "clocks", "interrupts", "reg", "compatible"]);
     let root = fdt.root().unwrap();
     assert_eq!(root.child_cells().unwrap(), (2, 2));
-    assert!(
-        root.reg().unwrap().next().is_none(),
-        "no reg: empty iterator"
-    );
+    assert!(root.reg().unwrap().next().is_none(), "no reg: empty iterator");
 }
 
 #[test]
 fn reads_memreserve_entries() {
-    let fdt = Fdt::new(&tiny())
-        .unwrap()
-        .memreserve()
-        .collect::<Result<Vec<_>, _>>();
+    let fdt = Fdt::new(&tiny()).unwrap().memreserve().collect::<Result<Vec<_>, _>>();
     assert_eq!(fdt.unwrap(), [range(0x8000_0000, 0x1000)]);
 }
 
@@ -172,10 +137,7 @@ fn reads_hand_built_blob_across_its_nop() {
     let chosen = fdt.find_node("/chosen").unwrap().unwrap();
     assert_eq!(chosen.offset(), CHOSEN);
     assert_eq!(chosen.str_property("bootargs").unwrap(), Some("hi"));
-    assert_eq!(
-        fdt.root().unwrap().u32_property("#address-cells").unwrap(),
-        Some(2)
-    );
+    assert_eq!(fdt.root().unwrap().u32_property("#address-cells").unwrap(), Some(2));
 }
 
 #[test]

@@ -24,20 +24,14 @@ fn accepts_the_unedited_blob() {
 fn rejects_bad_magic() {
     let mut b = tiny();
     put(&mut b, 0x00, 0xedfe_0dd0);
-    assert_eq!(
-        rejected(&b),
-        err(0, FdtErrorKind::BadMagic { found: 0xedfe_0dd0 })
-    );
+    assert_eq!(rejected(&b), err(0, FdtErrorKind::BadMagic { found: 0xedfe_0dd0 }));
     assert_eq!(Fdt::totalsize_of(&b).unwrap_err(), rejected(&b));
 }
 
 #[test]
 fn rejects_truncated_header() {
     let b = tiny();
-    assert_eq!(
-        rejected(&b[..39]),
-        err(39, FdtErrorKind::TruncatedHeader { len: 39 })
-    );
+    assert_eq!(rejected(&b[..39]), err(39, FdtErrorKind::TruncatedHeader { len: 39 }));
     assert_eq!(
         Fdt::totalsize_of(&b[..12]).unwrap_err().kind,
         FdtErrorKind::TruncatedHeader { len: 12 }
@@ -47,10 +41,7 @@ fn rejects_truncated_header() {
 #[test]
 fn rejects_totalsize_larger_than_buffer() {
     let b = tiny();
-    let kind = FdtErrorKind::BadTotalSize {
-        totalsize: TOTAL as u32,
-        available: TOTAL - 1,
-    };
+    let kind = FdtErrorKind::BadTotalSize { totalsize: TOTAL as u32, available: TOTAL - 1 };
     assert_eq!(rejected(&b[..TOTAL - 1]), err(0x04, kind));
     // totalsize_of reads the header only, so the loader can learn how much to map.
     assert_eq!(Fdt::totalsize_of(&b[..40]).unwrap(), TOTAL);
@@ -60,10 +51,7 @@ fn rejects_totalsize_larger_than_buffer() {
 fn rejects_totalsize_smaller_than_header() {
     let mut b = tiny();
     put(&mut b, 0x04, 39);
-    let kind = FdtErrorKind::BadTotalSize {
-        totalsize: 39,
-        available: TOTAL,
-    };
+    let kind = FdtErrorKind::BadTotalSize { totalsize: 39, available: TOTAL };
     assert_eq!(rejected(&b), err(0x04, kind));
 }
 
@@ -71,10 +59,7 @@ fn rejects_totalsize_smaller_than_header() {
 fn rejects_old_version() {
     let mut b = tiny();
     put(&mut b, 0x14, 16);
-    let kind = FdtErrorKind::UnsupportedVersion {
-        version: 16,
-        last_comp_version: 16,
-    };
+    let kind = FdtErrorKind::UnsupportedVersion { version: 16, last_comp_version: 16 };
     assert_eq!(rejected(&b), err(0x14, kind));
 }
 
@@ -116,10 +101,7 @@ fn rejects_misaligned_struct_block() {
     let mut b = tiny();
     put(&mut b, 0x08, STRUCT as u32 + 2);
     put(&mut b, 0x24, (STRINGS - STRUCT - 4) as u32);
-    let kind = FdtErrorKind::MisalignedBlock {
-        block: Block::Struct,
-        start: STRUCT as u32 + 2,
-    };
+    let kind = FdtErrorKind::MisalignedBlock { block: Block::Struct, start: STRUCT as u32 + 2 };
     assert_eq!(rejected(&b), err(0x08, kind));
 }
 
@@ -129,10 +111,7 @@ fn rejects_unterminated_memreserve() {
     // The reservation block now starts at the last 8-aligned spot before totalsize: one
     // 16-byte entry does not fit.
     put(&mut b, 0x10, 0xa0);
-    assert_eq!(
-        rejected(&b),
-        err(0xa0, FdtErrorKind::UnterminatedMemReserve)
-    );
+    assert_eq!(rejected(&b), err(0xa0, FdtErrorKind::UnterminatedMemReserve));
 }
 
 #[test]
@@ -140,10 +119,8 @@ fn rejects_wrapping_memreserve_entry() {
     let mut b = tiny();
     put(&mut b, RSV, 0xffff_ffff);
     put(&mut b, RSV + 8, 0xffff_ffff);
-    let kind = FdtErrorKind::RangeOverflow {
-        base: 0xffff_ffff_8000_0000,
-        size: 0xffff_ffff_0000_1000,
-    };
+    let kind =
+        FdtErrorKind::RangeOverflow { base: 0xffff_ffff_8000_0000, size: 0xffff_ffff_0000_1000 };
     assert_eq!(rejected(&b), err(RSV, kind));
 }
 
@@ -151,10 +128,7 @@ fn rejects_wrapping_memreserve_entry() {
 fn rejects_property_length_past_struct_block() {
     let mut b = tiny();
     put(&mut b, BOOTARGS + 4, 0x100);
-    let kind = FdtErrorKind::StructOverrun {
-        needed: 0x100,
-        remaining: STRINGS - (BOOTARGS + 12),
-    };
+    let kind = FdtErrorKind::StructOverrun { needed: 0x100, remaining: STRINGS - (BOOTARGS + 12) };
     assert_eq!(rejected(&b), err(BOOTARGS + 4, kind));
 }
 
@@ -163,10 +137,7 @@ fn rejects_unterminated_name() {
     let mut b = tiny();
     // The structure block now ends inside "chosen", before its NUL.
     put(&mut b, 0x24, (CHOSEN + 8 - STRUCT) as u32);
-    assert_eq!(
-        rejected(&b),
-        err(CHOSEN + 4, FdtErrorKind::UnterminatedName)
-    );
+    assert_eq!(rejected(&b), err(CHOSEN + 4, FdtErrorKind::UnterminatedName));
 }
 
 #[test]
@@ -182,10 +153,7 @@ fn rejects_bad_token() {
 fn rejects_name_offset_outside_strings() {
     let mut b = tiny();
     put(&mut b, ROOT_PROP + 8, 24);
-    let kind = FdtErrorKind::BadNameOffset {
-        nameoff: 24,
-        strings_size: 24,
-    };
+    let kind = FdtErrorKind::BadNameOffset { nameoff: 24, strings_size: 24 };
     assert_eq!(rejected(&b), err(ROOT_PROP + 8, kind));
 }
 
@@ -208,20 +176,14 @@ fn rejects_end_node_without_node() {
 fn rejects_end_with_open_node() {
     let mut b = tiny();
     put(&mut b, ROOT_END, 4);
-    assert_eq!(
-        rejected(&b),
-        err(END, FdtErrorKind::UnclosedNode { depth: 1 })
-    );
+    assert_eq!(rejected(&b), err(END, FdtErrorKind::UnclosedNode { depth: 1 }));
 }
 
 #[test]
 fn rejects_missing_end_token() {
     let mut b = tiny();
     put(&mut b, END, 4);
-    let kind = FdtErrorKind::StructOverrun {
-        needed: 4,
-        remaining: 0,
-    };
+    let kind = FdtErrorKind::StructOverrun { needed: 4, remaining: 0 };
     assert_eq!(rejected(&b), err(STRINGS, kind));
 }
 
@@ -235,10 +197,7 @@ fn rejects_property_after_child() {
     put(&mut b, BOOTARGS + 8, 0);
     put(&mut b, BOOTARGS + 12, 0);
     put(&mut b, CHOSEN_END, 4);
-    assert_eq!(
-        rejected(&b),
-        err(BOOTARGS + 4, FdtErrorKind::PropertyAfterChild)
-    );
+    assert_eq!(rejected(&b), err(BOOTARGS + 4, FdtErrorKind::PropertyAfterChild));
 }
 
 #[test]
@@ -253,11 +212,8 @@ fn rejects_second_root() {
 
 #[test]
 fn rejects_bad_cells_when_decoding_reg() {
-    let blob = std::fs::read(concat!(
-        env!("CARGO_MANIFEST_DIR"),
-        "/tests/fixtures/fdt/board.dtb"
-    ))
-    .unwrap();
+    let blob = std::fs::read(concat!(env!("CARGO_MANIFEST_DIR"), "/tests/fixtures/fdt/board.dtb"))
+        .unwrap();
     let fdt = Fdt::new(&blob).unwrap();
     // The board's /soc has 1/1 cells; patch its #size-cells to 3 in a copy.
     let soc = fdt.find_node("/soc").unwrap().unwrap();
@@ -268,13 +224,7 @@ fn rejects_bad_cells_when_decoding_reg() {
     let fdt = Fdt::new(&edited).unwrap();
     let uart = fdt.find_node("/soc/serial@1c090000").unwrap().unwrap();
     let e = uart.reg().unwrap_err();
-    assert_eq!(
-        e.kind,
-        FdtErrorKind::UnsupportedCells {
-            address_cells: 1,
-            size_cells: 3
-        }
-    );
+    assert_eq!(e.kind, FdtErrorKind::UnsupportedCells { address_cells: 1, size_cells: 3 });
     // The summary follows stdout-path to that node and reports the same error.
     assert_eq!(summarize(&fdt).unwrap_err(), e);
 }

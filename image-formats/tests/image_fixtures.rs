@@ -14,18 +14,11 @@ const CLOUD_FILE_LEN: u64 = 27_303_872;
 fn check_debian_shape(bytes: &[u8], image_size: u64, file_len: u64) {
     assert_eq!(bytes.len(), HEADER_LEN);
     let h = ImageHeader::parse(bytes).unwrap();
-    assert_eq!(
-        h.code0 & 0xffff,
-        0x5a4d,
-        "EFI stub kernels start with \"MZ\""
-    );
+    assert_eq!(h.code0 & 0xffff, 0x5a4d, "EFI stub kernels start with \"MZ\"");
     assert_eq!(h.text_offset, 0);
     assert_eq!(h.load_offset(), 0);
     assert_eq!(h.image_size, image_size);
-    assert!(
-        h.image_size > file_len,
-        ".bss makes image_size exceed the file"
-    );
+    assert!(h.image_size > file_len, ".bss makes image_size exceed the file");
     assert_eq!(h.footprint(file_len), image_size);
     assert_eq!(h.flags, 0xa);
     assert!(!h.big_endian());

@@ -86,10 +86,7 @@ fn rejects_bad_magic() {
 fn rejects_big_endian_magic_byte_order() {
     let mut bytes = VALID;
     bytes[0x38..0x3c].copy_from_slice(&MAGIC.to_be_bytes());
-    assert_eq!(
-        parse_err(&bytes).kind,
-        ImageErrorKind::BadMagic { found: 0x4152_4d64 }
-    );
+    assert_eq!(parse_err(&bytes).kind, ImageErrorKind::BadMagic { found: 0x4152_4d64 });
 }
 
 #[test]
@@ -104,10 +101,7 @@ fn rejects_16k_and_64k_page_kernels() {
     for (flags, page_size) in [(0xc, PageSize::Size16K), (0xe, PageSize::Size64K)] {
         let err = parse_err(&with_u64(0x18, flags));
         assert_eq!(err.offset, 0x18);
-        assert_eq!(
-            err.kind,
-            ImageErrorKind::UnsupportedPageSize { page_size, flags }
-        );
+        assert_eq!(err.kind, ImageErrorKind::UnsupportedPageSize { page_size, flags });
     }
 }
 
@@ -143,10 +137,7 @@ fn legacy_footprint_rounds_file_up_to_2m_and_adds_margin() {
     let h = ImageHeader::parse(&with_u64(0x10, 0)).unwrap();
     assert_eq!(h.footprint(1), (2 << 20) + LEGACY_FOOTPRINT_MARGIN);
     assert_eq!(h.footprint(2 << 20), (2 << 20) + LEGACY_FOOTPRINT_MARGIN);
-    assert_eq!(
-        h.footprint(0x0A1_2345),
-        0x0C0_0000 + LEGACY_FOOTPRINT_MARGIN
-    );
+    assert_eq!(h.footprint(0x0A1_2345), 0x0C0_0000 + LEGACY_FOOTPRINT_MARGIN);
     assert_eq!(h.footprint(u64::MAX - 5), u64::MAX);
 }
 
@@ -167,15 +158,9 @@ fn error_display_names_offset_and_value() {
     let mut bad = VALID;
     bad[0x38] = 0;
     let msg = text(&bad);
-    assert!(
-        msg.contains("offset 0x38") && msg.contains("0x644d5200"),
-        "{msg}"
-    );
+    assert!(msg.contains("offset 0x38") && msg.contains("0x644d5200"), "{msg}");
     let msg = text(&with_u64(0x18, 0x1));
-    assert!(
-        msg.contains("offset 0x18") && msg.contains("flags 0x1"),
-        "{msg}"
-    );
+    assert!(msg.contains("offset 0x18") && msg.contains("flags 0x1"), "{msg}");
     let msg = text(&with_u64(0x18, 0xe));
     assert!(msg.contains("64K") && msg.contains("flags 0xe"), "{msg}");
 }

@@ -6,29 +6,17 @@ use image_formats::placement::{plan, KernelRequest, PlacementError, Plan, Range,
 const MIB: u64 = 1 << 20;
 const GIB: u64 = 1 << 30;
 /// QEMU `virt` with `-m 1G`.
-const QEMU_DRAM: [Range; 1] = [Range {
-    base: 0x4000_0000,
-    size: GIB,
-}];
+const QEMU_DRAM: [Range; 1] = [Range { base: 0x4000_0000, size: GIB }];
 /// Debian 6.1 generic: text_offset 0, image_size 0x2010000, flags 0xa.
-const DEBIAN: KernelRequest = KernelRequest {
-    load_offset: 0,
-    footprint: 0x0201_0000,
-    anywhere: true,
-};
+const DEBIAN: KernelRequest =
+    KernelRequest { load_offset: 0, footprint: 0x0201_0000, anywhere: true };
 
 fn region(base: u64, size: u64, what: &'static str) -> Region {
     Region { base, size, what }
 }
 
 fn request<'a>(dram: &'a [Range], occupied: &'a [Region], kernel: KernelRequest) -> Request<'a> {
-    Request {
-        dram,
-        occupied,
-        kernel,
-        dtb_size: MIB,
-        initrd: None,
-    }
+    Request { dram, occupied, kernel, dtb_size: MIB, initrd: None }
 }
 
 #[test]
@@ -55,10 +43,7 @@ fn qemu_layout_places_debian_kernel_after_springboard() {
 #[test]
 fn text_offset_is_added_to_the_2m_aligned_base() {
     let occupied = [region(0x4020_0000, 0x20_0000, "springboard")];
-    let kernel = KernelRequest {
-        load_offset: 0x8_0000,
-        ..DEBIAN
-    };
+    let kernel = KernelRequest { load_offset: 0x8_0000, ..DEBIAN };
     let got = plan(&request(&QEMU_DRAM, &occupied, kernel)).unwrap();
     assert_eq!(got.kernel_base, 0x4040_0000);
     assert_eq!(got.kernel_entry, 0x4048_0000);
@@ -69,31 +54,17 @@ fn text_offset_is_added_to_the_2m_aligned_base() {
 fn space_below_the_load_offset_may_hold_occupied_regions() {
     // booting.rst: the bytes between the base and the image have no significance.
     let occupied = [region(0x4000_0000, 0x8_0000, "stub")];
-    let kernel = KernelRequest {
-        load_offset: 0x8_0000,
-        ..DEBIAN
-    };
+    let kernel = KernelRequest { load_offset: 0x8_0000, ..DEBIAN };
     let got = plan(&request(&QEMU_DRAM, &occupied, kernel)).unwrap();
     assert_eq!(got.kernel_base, 0x4000_0000);
 }
 
 #[test]
 fn near_base_kernel_is_confined_to_the_lowest_bank() {
-    let dram = [
-        Range {
-            base: 0x8_0000_0000,
-            size: GIB,
-        },
-        Range {
-            base: 0x4000_0000,
-            size: 32 * MIB,
-        },
-    ];
+    let dram =
+        [Range { base: 0x8_0000_0000, size: GIB }, Range { base: 0x4000_0000, size: 32 * MIB }];
     let occupied = [region(0x4000_0000, 16 * MIB, "reserved-memory")];
-    let near = KernelRequest {
-        anywhere: false,
-        ..DEBIAN
-    };
+    let near = KernelRequest { anywhere: false, ..DEBIAN };
     assert_eq!(
         plan(&request(&dram, &occupied, near)),
         Err(PlacementError::NoRoomForKernel {
@@ -108,16 +79,7 @@ fn near_base_kernel_is_confined_to_the_lowest_bank() {
 
 #[test]
 fn anywhere_kernel_takes_the_lowest_base_whatever_the_bank_order() {
-    let dram = [
-        Range {
-            base: 0x8_0000_0000,
-            size: GIB,
-        },
-        Range {
-            base: 0x4000_0000,
-            size: GIB,
-        },
-    ];
+    let dram = [Range { base: 0x8_0000_0000, size: GIB }, Range { base: 0x4000_0000, size: GIB }];
     let got = plan(&request(&dram, &[], DEBIAN)).unwrap();
     assert_eq!(got.kernel_base, 0x4000_0000);
     assert_eq!(got.dtb, 0x4220_0000);
@@ -125,20 +87,9 @@ fn anywhere_kernel_takes_the_lowest_base_whatever_the_bank_order() {
 
 #[test]
 fn kernel_does_not_straddle_adjacent_banks() {
-    let dram = [
-        Range {
-            base: 0x4000_0000,
-            size: 32 * MIB,
-        },
-        Range {
-            base: 0x4200_0000,
-            size: 32 * MIB,
-        },
-    ];
-    let kernel = KernelRequest {
-        footprint: 48 * MIB,
-        ..DEBIAN
-    };
+    let dram =
+        [Range { base: 0x4000_0000, size: 32 * MIB }, Range { base: 0x4200_0000, size: 32 * MIB }];
+    let kernel = KernelRequest { footprint: 48 * MIB, ..DEBIAN };
     assert!(matches!(
         plan(&request(&dram, &[], kernel)),
         Err(PlacementError::NoRoomForKernel { .. })

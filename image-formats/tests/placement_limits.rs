@@ -6,38 +6,23 @@ use image_formats::placement::{plan, KernelRequest, PlacementError, Range, Regio
 const MIB: u64 = 1 << 20;
 const GIB: u64 = 1 << 30;
 /// QEMU `virt` with `-m 1G`.
-const QEMU_DRAM: [Range; 1] = [Range {
-    base: 0x4000_0000,
-    size: GIB,
-}];
+const QEMU_DRAM: [Range; 1] = [Range { base: 0x4000_0000, size: GIB }];
 /// Debian 6.1 generic: text_offset 0, image_size 0x2010000, flags 0xa.
-const DEBIAN: KernelRequest = KernelRequest {
-    load_offset: 0,
-    footprint: 0x0201_0000,
-    anywhere: true,
-};
+const DEBIAN: KernelRequest =
+    KernelRequest { load_offset: 0, footprint: 0x0201_0000, anywhere: true };
 
 fn region(base: u64, size: u64, what: &'static str) -> Region {
     Region { base, size, what }
 }
 
 fn request<'a>(dram: &'a [Range], occupied: &'a [Region], kernel: KernelRequest) -> Request<'a> {
-    Request {
-        dram,
-        occupied,
-        kernel,
-        dtb_size: MIB,
-        initrd: None,
-    }
+    Request { dram, occupied, kernel, dtb_size: MIB, initrd: None }
 }
 
 #[test]
 fn initrd_in_place_is_never_overwritten() {
     let mut req = request(&QEMU_DRAM, &[], DEBIAN);
-    req.initrd = Some(Range {
-        base: 0x4000_0000,
-        size: 3 * MIB,
-    });
+    req.initrd = Some(Range { base: 0x4000_0000, size: 3 * MIB });
     assert_eq!(plan(&req).unwrap().kernel_base, 0x4040_0000);
 }
 
@@ -45,15 +30,9 @@ fn initrd_in_place_is_never_overwritten() {
 fn kernel_moves_up_into_the_initrd_window() {
     // DRAM from 1 GiB to 129 GiB; the initrd ends at 65 GiB + 16 MiB, so the window can start
     // no lower than 34 GiB and the kernel no lower than that.
-    let dram = [Range {
-        base: GIB,
-        size: 128 * GIB,
-    }];
+    let dram = [Range { base: GIB, size: 128 * GIB }];
     let mut req = request(&dram, &[], DEBIAN);
-    req.initrd = Some(Range {
-        base: 65 * GIB,
-        size: 16 * MIB,
-    });
+    req.initrd = Some(Range { base: 65 * GIB, size: 16 * MIB });
     let got = plan(&req).unwrap();
     assert_eq!(got.kernel_base, 34 * GIB);
 }
@@ -61,16 +40,10 @@ fn kernel_moves_up_into_the_initrd_window() {
 #[test]
 fn rejects_initrd_that_shares_no_window_with_any_kernel_base() {
     // The initrd sits in the bundle; the only free DRAM is more than 32 GiB above it.
-    let dram = [Range {
-        base: GIB,
-        size: 64 * GIB,
-    }];
+    let dram = [Range { base: GIB, size: 64 * GIB }];
     let occupied = [region(GIB, 41 * GIB, "bundle")];
     let mut req = request(&dram, &occupied, DEBIAN);
-    req.initrd = Some(Range {
-        base: GIB,
-        size: 16 * MIB,
-    });
+    req.initrd = Some(Range { base: GIB, size: 16 * MIB });
     assert_eq!(
         plan(&req),
         Err(PlacementError::InitrdOutOfWindow {
@@ -84,30 +57,18 @@ fn rejects_initrd_that_shares_no_window_with_any_kernel_base() {
 #[test]
 fn rejects_initrd_that_wraps_past_the_top() {
     let mut req = request(&QEMU_DRAM, &[], DEBIAN);
-    req.initrd = Some(Range {
-        base: u64::MAX - MIB,
-        size: 2 * MIB,
-    });
+    req.initrd = Some(Range { base: u64::MAX - MIB, size: 2 * MIB });
     assert_eq!(
         plan(&req),
-        Err(PlacementError::InitrdOverflow {
-            initrd_base: u64::MAX - MIB,
-            initrd_size: 2 * MIB
-        })
+        Err(PlacementError::InitrdOverflow { initrd_base: u64::MAX - MIB, initrd_size: 2 * MIB })
     );
 }
 
 #[test]
 fn empty_initrd_constrains_nothing() {
-    let dram = [Range {
-        base: GIB,
-        size: 64 * GIB,
-    }];
+    let dram = [Range { base: GIB, size: 64 * GIB }];
     let mut req = request(&dram, &[], DEBIAN);
-    req.initrd = Some(Range {
-        base: 60 * GIB,
-        size: 0,
-    });
+    req.initrd = Some(Range { base: 60 * GIB, size: 0 });
     assert_eq!(plan(&req).unwrap().kernel_base, GIB);
 }
 
@@ -115,10 +76,7 @@ fn empty_initrd_constrains_nothing() {
 fn rejects_dtb_larger_than_2m_and_empty_dtb() {
     let mut req = request(&QEMU_DRAM, &[], DEBIAN);
     req.dtb_size = 2 * MIB + 1;
-    assert_eq!(
-        plan(&req),
-        Err(PlacementError::DtbTooLarge { size: 2 * MIB + 1 })
-    );
+    assert_eq!(plan(&req), Err(PlacementError::DtbTooLarge { size: 2 * MIB + 1 }));
     req.dtb_size = 0;
     assert_eq!(plan(&req), Err(PlacementError::DtbEmpty));
     req.dtb_size = 2 * MIB;
@@ -127,38 +85,21 @@ fn rejects_dtb_larger_than_2m_and_empty_dtb() {
 
 #[test]
 fn dtb_falls_back_below_the_kernel_when_nothing_is_free_above() {
-    let dram = [Range {
-        base: 0x4000_0000,
-        size: 64 * MIB,
-    }];
+    let dram = [Range { base: 0x4000_0000, size: 64 * MIB }];
     let occupied = [region(0x4000_0000, MIB, "stub")];
-    let kernel = KernelRequest {
-        footprint: 62 * MIB,
-        ..DEBIAN
-    };
+    let kernel = KernelRequest { footprint: 62 * MIB, ..DEBIAN };
     let got = plan(&request(&dram, &occupied, kernel)).unwrap();
-    assert_eq!(
-        (got.kernel_base, got.kernel_end),
-        (0x4020_0000, 0x4400_0000)
-    );
+    assert_eq!((got.kernel_base, got.kernel_end), (0x4020_0000, 0x4400_0000));
     assert_eq!(got.dtb, 0x4010_0000);
 }
 
 #[test]
 fn dtb_never_crosses_a_2m_boundary() {
     // Free below the kernel: [0x40180000, 0x40300000). The kernel fills the rest of the bank.
-    let dram = [Range {
-        base: 0x4000_0000,
-        size: 64 * MIB,
-    }];
-    let occupied = [
-        region(0x4000_0000, 0x18_0000, "stub"),
-        region(0x4030_0000, MIB, "reserved-memory"),
-    ];
-    let kernel = KernelRequest {
-        footprint: 60 * MIB,
-        ..DEBIAN
-    };
+    let dram = [Range { base: 0x4000_0000, size: 64 * MIB }];
+    let occupied =
+        [region(0x4000_0000, 0x18_0000, "stub"), region(0x4030_0000, MIB, "reserved-memory")];
+    let kernel = KernelRequest { footprint: 60 * MIB, ..DEBIAN };
     let mut req = request(&dram, &occupied, kernel);
     assert_eq!(plan(&req).unwrap().kernel_end, 0x4400_0000);
     req.dtb_size = 0x8_0000;
@@ -168,18 +109,12 @@ fn dtb_never_crosses_a_2m_boundary() {
     assert_eq!(plan(&req).unwrap().dtb, 0x4020_0000);
     // Larger than what is left above the boundary: no room.
     req.dtb_size = 0x10_0008;
-    assert_eq!(
-        plan(&req),
-        Err(PlacementError::NoRoomForDtb { size: 0x10_0008 })
-    );
+    assert_eq!(plan(&req), Err(PlacementError::NoRoomForDtb { size: 0x10_0008 }));
 }
 
 #[test]
 fn rejects_zero_footprint() {
-    let kernel = KernelRequest {
-        footprint: 0,
-        ..DEBIAN
-    };
+    let kernel = KernelRequest { footprint: 0, ..DEBIAN };
     assert_eq!(
         plan(&request(&QEMU_DRAM, &[], kernel)),
         Err(PlacementError::EmptyKernel { load_offset: 0 })
@@ -189,29 +124,16 @@ fn rejects_zero_footprint() {
 #[test]
 fn top_of_the_address_space_does_not_wrap() {
     // This bank's end (2^64) is not representable; it is clipped to u64::MAX.
-    let dram = [Range {
-        base: 0xffff_ffff_fc00_0000,
-        size: 64 * MIB,
-    }];
+    let dram = [Range { base: 0xffff_ffff_fc00_0000, size: 64 * MIB }];
     let got = plan(&request(&dram, &[], DEBIAN)).unwrap();
     assert_eq!(got.kernel_base, 0xffff_ffff_fc00_0000);
     assert_eq!(got.kernel_end, 0xffff_ffff_fe01_0000);
     assert_eq!(got.dtb, 0xffff_ffff_fe20_0000);
 
     for kernel in [
-        KernelRequest {
-            footprint: u64::MAX,
-            ..DEBIAN
-        },
-        KernelRequest {
-            load_offset: u64::MAX,
-            ..DEBIAN
-        },
-        KernelRequest {
-            load_offset: 63 * MIB,
-            footprint: MIB,
-            anywhere: true,
-        },
+        KernelRequest { footprint: u64::MAX, ..DEBIAN },
+        KernelRequest { load_offset: u64::MAX, ..DEBIAN },
+        KernelRequest { load_offset: 63 * MIB, footprint: MIB, anywhere: true },
     ] {
         assert!(matches!(
             plan(&request(&dram, &[], kernel)),
@@ -222,15 +144,9 @@ fn top_of_the_address_space_does_not_wrap() {
 
 #[test]
 fn wrapping_occupied_region_covers_the_top() {
-    let dram = [Range {
-        base: 0xffff_ffff_fc00_0000,
-        size: 64 * MIB,
-    }];
+    let dram = [Range { base: 0xffff_ffff_fc00_0000, size: 64 * MIB }];
     let occupied = [region(0xffff_ffff_fe00_0000, u64::MAX, "reserved-memory")];
-    let kernel = KernelRequest {
-        footprint: 32 * MIB,
-        ..DEBIAN
-    };
+    let kernel = KernelRequest { footprint: 32 * MIB, ..DEBIAN };
     let mut req = request(&dram, &occupied, kernel);
     req.dtb_size = 8;
     assert_eq!(plan(&req), Err(PlacementError::NoRoomForDtb { size: 8 }));

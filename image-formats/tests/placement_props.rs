@@ -22,16 +22,9 @@ fn granular(unit: u64, limit: u64) -> impl Strategy<Value = u64> + Clone {
 }
 
 fn kernel(footprint: impl Strategy<Value = u64>) -> impl Strategy<Value = KernelRequest> {
-    (
-        prop_oneof![Just(0u64), Just(0x8_0000)],
-        footprint,
-        any::<bool>(),
+    (prop_oneof![Just(0u64), Just(0x8_0000)], footprint, any::<bool>()).prop_map(
+        |(load_offset, footprint, anywhere)| KernelRequest { load_offset, footprint, anywhere },
     )
-        .prop_map(|(load_offset, footprint, anywhere)| KernelRequest {
-            load_offset,
-            footprint,
-            anywhere,
-        })
 }
 
 fn case(
@@ -41,11 +34,8 @@ fn case(
     initrd: impl Strategy<Value = Option<Range>>,
 ) -> impl Strategy<Value = Case> {
     let range = (addr.clone(), bank_size).prop_map(|(base, size)| Range { base, size });
-    let region = (addr, region_size).prop_map(|(base, size)| Region {
-        base,
-        size,
-        what: "occupied",
-    });
+    let region =
+        (addr, region_size).prop_map(|(base, size)| Region { base, size, what: "occupied" });
     (
         prop::collection::vec(range, 1..4),
         prop::collection::vec(region, 0..10),
@@ -63,11 +53,7 @@ fn case(
 }
 
 fn wide_addr() -> impl Strategy<Value = u64> + Clone {
-    prop_oneof![
-        0..1u64 << 31,
-        0..1u64 << 40,
-        u64::MAX - (1 << 34)..=u64::MAX
-    ]
+    prop_oneof![0..1u64 << 31, 0..1u64 << 40, u64::MAX - (1 << 34)..=u64::MAX]
 }
 
 fn wide_size() -> impl Strategy<Value = u64> + Clone {
@@ -138,15 +124,8 @@ fn tight_case() -> impl Strategy<Value = Case> {
                 size,
                 what: "occupied",
             });
-            let initrd = inside.prop_map(move |(at, size)| Range {
-                base: base + at,
-                size,
-            });
-            (
-                prop::collection::vec(region, 0..4),
-                prop::option::of(initrd),
-                1..=DTB_MAX_SIZE,
-            )
+            let initrd = inside.prop_map(move |(at, size)| Range { base: base + at, size });
+            (prop::collection::vec(region, 0..4), prop::option::of(initrd), 1..=DTB_MAX_SIZE)
                 .prop_map(move |(occupied, initrd, dtb_size)| Case {
                     dram: vec![Range { base, size }],
                     occupied,

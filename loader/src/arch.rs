@@ -32,14 +32,7 @@ pub fn sync_icache(start: u64, len: u64) {
     clean_dcache_to_poc(start, len);
     // SAFETY: invalidating the instruction caches and synchronising only discards stale
     // instructions; no data changes.
-    unsafe {
-        asm!(
-            "ic ialluis",
-            "dsb ish",
-            "isb",
-            options(nostack, preserves_flags)
-        )
-    };
+    unsafe { asm!("ic ialluis", "dsb ish", "isb", options(nostack, preserves_flags)) };
 }
 
 /// Makes an `hvc #0` call to the EL2 stub with the hyp-stub ABI's registers and returns `x0`.

@@ -25,10 +25,7 @@ pub struct Me {
 pub fn boot(x0: u64, me: &Me) -> Result<core::convert::Infallible, BootError> {
     let found = dtb::find(x0, boards::DEFAULT)?;
     let summary = fdt::summarize(&found.fdt).map_err(BootError::Dtb)?;
-    let board = summary
-        .compatible
-        .and_then(boards::by_compatible)
-        .unwrap_or(boards::DEFAULT);
+    let board = summary.compatible.and_then(boards::by_compatible).unwrap_or(boards::DEFAULT);
     start_console(&summary, board);
     if summary.psci_method == Some("hvc") {
         crate::set_conduit(arch::Conduit::Hvc);
@@ -49,27 +46,13 @@ pub fn boot(x0: u64, me: &Me) -> Result<core::convert::Infallible, BootError> {
         summary.compatible.unwrap_or("?"),
         board.name
     );
-    let dram = summary
-        .memory
-        .iter()
-        .next()
-        .copied()
-        .ok_or(BootError::NoMemory)?;
-    say!(
-        "memory: {:#x}..{:#x} ({})",
-        dram.base,
-        dram.end(),
-        Size(dram.size)
-    );
+    let dram = summary.memory.iter().next().copied().ok_or(BootError::NoMemory)?;
+    say!("memory: {:#x}..{:#x} ({})", dram.base, dram.end(), Size(dram.size));
 
     let bundle = load_bundle(&summary)?;
     let bootargs = summary.bootargs.unwrap_or("");
     let (index, entry) = choose_entry(&bundle, bootargs)?;
-    say!(
-        "entry: {index} \"{}\" of {}",
-        entry.name,
-        bundle.entries().count()
-    );
+    say!("entry: {index} \"{}\" of {}", entry.name, bundle.entries().count());
     let kernel = verified(&bundle, entry.kernel)?;
     let initrd = entry.initrd.map(|i| verified(&bundle, i)).transpose()?;
     let dtb_payload = entry.dtb.map(|i| verified(&bundle, i)).transpose()?;
@@ -91,10 +74,7 @@ pub fn boot(x0: u64, me: &Me) -> Result<core::convert::Infallible, BootError> {
         Some(p) => fdt::Fdt::new(p.data).map_err(BootError::Dtb)?,
         None => found.fdt,
     };
-    let resident = MemRange {
-        base: dram.end() - board.resident_size,
-        size: board.resident_size,
-    };
+    let resident = MemRange { base: dram.end() - board.resident_size, size: board.resident_size };
     let mut occupied = Occupied::default();
     occupied.push(me.base, me.size, "springboard");
     occupied.push(found.addr, found.fdt.totalsize() as u64, "dtb");
@@ -106,10 +86,7 @@ pub fn boot(x0: u64, me: &Me) -> Result<core::convert::Infallible, BootError> {
         occupied.push(r.base, r.size, "reserved-memory");
     }
     if let Some(with) = occupied.overlapping(resident) {
-        return Err(BootError::Resident {
-            base: resident.base,
-            with,
-        });
+        return Err(BootError::Resident { base: resident.base, with });
     }
     occupied.push(resident.base, resident.size, "resident stub");
 
@@ -125,10 +102,7 @@ pub fn boot(x0: u64, me: &Me) -> Result<core::convert::Infallible, BootError> {
         resident,
     };
     let dtb_size = hand.dtb_size_bound() as u64;
-    let dram_banks = [placement::Range {
-        base: dram.base,
-        size: dram.size,
-    }];
+    let dram_banks = [placement::Range { base: dram.base, size: dram.size }];
     let plan = placement::plan(&Request {
         dram: &dram_banks,
         occupied: occupied.as_slice(),
@@ -151,11 +125,7 @@ pub fn boot(x0: u64, me: &Me) -> Result<core::convert::Infallible, BootError> {
     // springboard, the stub, the DTB, the bundle or any reserved range, and lies in DRAM.
     let dest = unsafe { mem::bytes_mut(plan.kernel_entry, kernel.data.len() as u64) };
     dest.copy_from_slice(kernel.data);
-    say!(
-        "kernel: copied {} to {:#x}",
-        Size(kernel.data.len() as u64),
-        plan.kernel_entry
-    );
+    say!("kernel: copied {} to {:#x}", Size(kernel.data.len() as u64), plan.kernel_entry);
     hand.go(&plan, kernel.data.len() as u64, me.entry_el)
 }
 
@@ -173,15 +143,8 @@ fn start_console(summary: &Summary, board: &boards::Board) {
 /// The bundle in the `/chosen` initrd range, with its framing checked.
 fn load_bundle(summary: &Summary) -> Result<Bundle<'static>, BootError> {
     let range = summary.initrd.ok_or(BootError::NoBundle)?;
-    if !summary
-        .memory
-        .iter()
-        .any(|bank| bank.base <= range.base && range.end() <= bank.end())
-    {
-        return Err(BootError::BundleOutsideDram {
-            base: range.base,
-            size: range.size,
-        });
+    if !summary.memory.iter().any(|bank| bank.base <= range.base && range.end() <= bank.end()) {
+        return Err(BootError::BundleOutsideDram { base: range.base, size: range.size });
     }
     // SAFETY: the range lies inside a DRAM bank of the DTB (checked above); firmware put the
     // bundle there and nothing writes it while springboard runs.
@@ -203,21 +166,14 @@ fn choose_entry(
     bootargs: &'static str,
 ) -> Result<(usize, Entry<'static>), BootError> {
     match cmdline::option(bootargs, "entry") {
-        Some(name) => bundle
-            .entry_by_name(name)
-            .ok_or(BootError::NoSuchEntry(name)),
-        None => bundle
-            .entry(0)
-            .map(|e| (0, e))
-            .ok_or(BootError::NoSuchEntry("(first)")),
+        Some(name) => bundle.entry_by_name(name).ok_or(BootError::NoSuchEntry(name)),
+        None => bundle.entry(0).map(|e| (0, e)).ok_or(BootError::NoSuchEntry("(first)")),
     }
 }
 
 /// Payload `index`, after its CRC32 matched.
 fn verified(bundle: &Bundle<'static>, index: usize) -> Result<Payload<'static>, BootError> {
-    let payload = bundle
-        .payload(index)
-        .ok_or(BootError::NoSuchEntry("(payload index)"))?;
+    let payload = bundle.payload(index).ok_or(BootError::NoSuchEntry("(payload index)"))?;
     payload.verify()?;
     say!(
         "bundle: {} \"{}\" at +{:#x}, {}, CRC32 {:#010x} ok",
@@ -239,15 +195,8 @@ struct Occupied {
 
 impl Default for Occupied {
     fn default() -> Self {
-        const NONE: Region = Region {
-            base: 0,
-            size: 0,
-            what: "",
-        };
-        Self {
-            regions: [NONE; 40],
-            len: 0,
-        }
+        const NONE: Region = Region { base: 0, size: 0, what: "" };
+        Self { regions: [NONE; 40], len: 0 }
     }
 }
 
@@ -262,11 +211,7 @@ impl Occupied {
             let last = &mut self.regions[self.len - 1];
             let start = last.base.min(base);
             let end = (last.base + last.size).max(base.saturating_add(size));
-            *last = Region {
-                base: start,
-                size: end - start,
-                what: "reserved ranges",
-            };
+            *last = Region { base: start, size: end - start, what: "reserved ranges" };
             return;
         }
         self.regions[self.len] = Region { base, size, what };

@@ -31,10 +31,7 @@ pub fn find(x0: u64, board: &boards::Board) -> Result<Found, BootError> {
             Err(e) => last_error = Some(e),
         }
     }
-    Err(last_error.unwrap_or(BootError::NoDtb {
-        x0,
-        fallback: board.dtb_fallback,
-    }))
+    Err(last_error.unwrap_or(BootError::NoDtb { x0, fallback: board.dtb_fallback }))
 }
 
 /// `Ok(None)` when `addr` cannot hold a DTB at all (outside DRAM, misaligned, no magic);

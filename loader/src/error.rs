@@ -80,7 +80,8 @@ impl fmt::Display for BootError {
                 write!(f, "no DTB at x0 = {x0:#x} nor at the board's {addr:#x}")
             }
             Self::NoDtb { x0, fallback: None } => write!(f, "no DTB at x0 = {x0:#x}"),
-            Self::Dtb(e) => write!(f, "{e}"),
+            // The code already names the format: print the offset and what was wrong.
+            Self::Dtb(e) | Self::Patch(e) => write!(f, "offset {:#x}: {}", e.offset, e.kind),
             Self::NoMemory => write!(f, "the DTB describes no /memory"),
             Self::NoBundle => write!(
                 f,
@@ -89,7 +90,7 @@ impl fmt::Display for BootError {
             Self::BundleOutsideDram { base, size } => {
                 write!(f, "initrd range {base:#x}+{size:#x} is not inside DRAM")
             }
-            Self::Bundle(e) => write!(f, "{e}"),
+            Self::Bundle(e) => write!(f, "offset {:#x}: {}", e.offset, e.kind),
             Self::NoSuchEntry(name) => write!(f, "springboard.entry={name}: the bundle has no such entry"),
             Self::Kernel(e) => write!(f, "{e}"),
             Self::CompressedKernel => write!(f, "gzip-compressed kernels are not supported yet"),
@@ -97,7 +98,6 @@ impl fmt::Display for BootError {
             Self::Resident { base, with } => {
                 write!(f, "resident region at {base:#x} overlaps the {with}")
             }
-            Self::Patch(e) => write!(f, "{e}"),
             Self::Cmdline(e) => {
                 write!(f, "kernel command line needs {} bytes, at most {}", e.needed, e.capacity)
             }

@@ -71,21 +71,10 @@ impl Handoff<'_> {
         ];
         let (chosen_set, chosen_remove): (&[(&str, &[u8])], &[&str]) = match self.initrd {
             Some(_) => (&with_initrd, &[]),
-            None => (
-                &with_initrd[..1],
-                &["linux,initrd-start", "linux,initrd-end"],
-            ),
+            None => (&with_initrd[..1], &["linux,initrd-start", "linux,initrd-end"]),
         };
-        let reserve = [Reservation {
-            name: "springboard",
-            range: self.resident,
-            no_map: true,
-        }];
-        f(&Edits {
-            chosen_set,
-            chosen_remove,
-            reserve: &reserve,
-        })
+        let reserve = [Reservation { name: "springboard", range: self.resident, no_map: true }];
+        f(&Edits { chosen_set, chosen_remove, reserve: &reserve })
     }
 
     /// An upper bound of the patched DTB's size, for the placement plan.
@@ -104,9 +93,8 @@ impl Handoff<'_> {
         // SAFETY: the plan gave `[plan.dtb, plan.dtb + bound)` to the DTB (the bound is the
         // size the plan was asked for); no other slice covers it.
         let out = unsafe { mem::bytes_mut(plan.dtb, bound) };
-        let written = self
-            .with_edits(|edits| fdt::patch(&self.dtb, edits, out))
-            .map_err(BootError::Patch)?;
+        let written =
+            self.with_edits(|edits| fdt::patch(&self.dtb, edits, out)).map_err(BootError::Patch)?;
         say!(
             "fdt: wrote {} at {:#x}: bootargs \"{}\"",
             Size(written as u64),
@@ -114,12 +102,9 @@ impl Handoff<'_> {
             self.cmdline.as_str()
         );
         match self.initrd {
-            Some((base, size)) => say!(
-                "fdt: initrd {:#x}..{:#x} ({})",
-                base,
-                base + size,
-                Size(size)
-            ),
+            Some((base, size)) => {
+                say!("fdt: initrd {:#x}..{:#x} ({})", base, base + size, Size(size))
+            }
             None => say!("fdt: no initrd"),
         }
         arch::clean_dcache_to_poc(plan.kernel_entry, kernel_len);
@@ -152,10 +137,7 @@ fn install_stub(resident: MemRange) -> Result<(), BootError> {
     // The region is page aligned (top of DRAM minus whole pages): the 2 KiB vector alignment holds.
     let fits = code.len() <= abi::STUB_BUDGET && code.len() as u64 <= resident.size;
     if !fits || resident.base % abi::VECTORS_SIZE as u64 != 0 {
-        return Err(BootError::Resident {
-            base: resident.base,
-            with: "stub budget",
-        });
+        return Err(BootError::Resident { base: resident.base, with: "stub budget" });
     }
     // SAFETY: the resident region is reserved for the stub: it overlaps nothing that was
     // checked (boot.rs) and the kernel is told it is `no-map`.
@@ -164,10 +146,7 @@ fn install_stub(resident: MemRange) -> Result<(), BootError> {
     arch::sync_icache(resident.base, code.len() as u64);
     let status = arch::hvc(abi::HVC_SET_VECTORS, resident.base);
     if status != 0 {
-        return Err(BootError::Resident {
-            base: resident.base,
-            with: "HVC_SET_VECTORS refusal",
-        });
+        return Err(BootError::Resident { base: resident.base, with: "HVC_SET_VECTORS refusal" });
     }
     say!(
         "stub: resident at {:#x}, {} of {} bytes, VBAR_EL2 set",

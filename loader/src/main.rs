@@ -34,11 +34,7 @@ extern "C" {
 #[no_mangle]
 extern "C" fn loader_main(x0: u64, image_base: u64, entry_el: u64) -> ! {
     exceptions::install();
-    let me = boot::Me {
-        base: image_base,
-        size: image_size(),
-        entry_el,
-    };
+    let me = boot::Me { base: image_base, size: image_size(), entry_el };
     match boot::boot(x0, &me) {
         Ok(never) => match never {},
         Err(e) => fail(format_args!("{}: {e}", e.code())),
@@ -69,11 +65,8 @@ pub fn fail(detail: fmt::Arguments) -> ! {
     }
     say!("error: {detail}");
     say!("powering off");
-    let conduit = if PSCI_HVC.load(Ordering::Relaxed) {
-        arch::Conduit::Hvc
-    } else {
-        arch::Conduit::Smc
-    };
+    let conduit =
+        if PSCI_HVC.load(Ordering::Relaxed) { arch::Conduit::Hvc } else { arch::Conduit::Smc };
     arch::system_off(conduit)
 }
 

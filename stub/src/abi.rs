@@ -77,14 +77,7 @@ mod tests {
 
     #[test]
     fn linux_internal_and_unknown_calls_are_not_served() {
-        for x0 in [
-            HVC_FINALISE_EL2,
-            HVC_GET_ICH_VTR_EL2,
-            5,
-            0x1000,
-            0xffff_ffff,
-            0x8400_0000,
-        ] {
+        for x0 in [HVC_FINALISE_EL2, HVC_GET_ICH_VTR_EL2, 5, 0x1000, 0xffff_ffff, 0x8400_0000] {
             assert_eq!(StubCall::from_x0(x0), None, "x0 = {x0:#x}");
         }
         assert_eq!(StubCall::from_x0(1), Some(StubCall::SoftRestart));

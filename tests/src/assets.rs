@@ -103,9 +103,5 @@ pub fn pack(assets: &Assets, kernel: &Path, cmdline: &str, out: &Path) {
         .stdout(std::process::Stdio::null())
         .status()
         .expect("running springboard pack");
-    assert!(
-        status.success(),
-        "springboard pack failed for {}",
-        out.display()
-    );
+    assert!(status.success(), "springboard pack failed for {}", out.display());
 }

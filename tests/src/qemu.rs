@@ -65,8 +65,7 @@ impl Qemu {
 
     /// Appends raw arguments.
     pub fn arg<I: IntoIterator<Item = S>, S: AsRef<str>>(mut self, args: I) -> Self {
-        self.args
-            .extend(args.into_iter().map(|s| s.as_ref().to_string()));
+        self.args.extend(args.into_iter().map(|s| s.as_ref().to_string()));
         self
     }
 
@@ -82,8 +81,7 @@ impl Qemu {
 
     /// Adds run-specific bad patterns (e.g. `Booting Linux` when springboard must refuse).
     pub fn forbid(mut self, patterns: &[&str]) -> Self {
-        self.forbidden
-            .extend(patterns.iter().map(|p| p.to_string()));
+        self.forbidden.extend(patterns.iter().map(|p| p.to_string()));
         self
     }
 
@@ -106,10 +104,7 @@ impl Qemu {
             .spawn()
             .expect("starting qemu-system-aarch64 (run `cargo xtask setup`)");
         let lines = spawn_reader(&mut child);
-        let mut run = Run {
-            lines: Vec::new(),
-            transcript: transcript_path,
-        };
+        let mut run = Run { lines: Vec::new(), transcript: transcript_path };
         let deadline = Instant::now() + self.timeout;
         let mut next = 0;
         let result = loop {
@@ -141,10 +136,7 @@ impl Qemu {
             run.fail(&why, &self.args);
         }
         if next < milestones.len() {
-            run.fail(
-                &format!("milestone `{}` never appeared", milestones[next]),
-                &self.args,
-            );
+            run.fail(&format!("milestone `{}` never appeared", milestones[next]), &self.args);
         }
         if !status.success() {
             run.fail(&format!("QEMU exited with {status}"), &self.args);
@@ -161,9 +153,7 @@ fn spawn_reader(child: &mut Child) -> mpsc::Receiver<String> {
     let tx2 = tx.clone();
     std::thread::spawn(move || {
         for line in BufReader::new(stdout).split(b'\n').map_while(Result::ok) {
-            let text = String::from_utf8_lossy(&line)
-                .trim_end_matches('\r')
-                .to_string();
+            let text = String::from_utf8_lossy(&line).trim_end_matches('\r').to_string();
             if tx.send(text).is_err() {
                 break;
             }
@@ -197,10 +187,7 @@ pub struct Run {
 impl Run {
     /// The first line containing `needle`.
     pub fn line_with(&self, needle: &str) -> Option<&str> {
-        self.lines
-            .iter()
-            .find(|l| l.contains(needle))
-            .map(String::as_str)
+        self.lines.iter().find(|l| l.contains(needle)).map(String::as_str)
     }
 
     /// How many lines contain `needle`.
@@ -226,14 +213,7 @@ impl Run {
 
     /// Panics with the reason, the command line and the end of the transcript.
     pub fn fail(&self, why: &str, args: &[String]) -> ! {
-        let tail: Vec<&str> = self
-            .lines
-            .iter()
-            .rev()
-            .take(40)
-            .rev()
-            .map(String::as_str)
-            .collect();
+        let tail: Vec<&str> = self.lines.iter().rev().take(40).rev().map(String::as_str).collect();
         panic!(
             "{why}\nqemu-system-aarch64 {}\n--- last console lines (all in {}) ---\n{}",
             args.join(" "),

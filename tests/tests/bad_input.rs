@@ -10,18 +10,12 @@ const NEVER: &[&str] = &["Booting Linux", "springboard: handoff:"];
 /// Boots springboard with `bundle` (or none) and expects `error` and the power-off.
 fn refuses(name: &str, bundle: Option<&Path>, error: &str) -> Run {
     let assets = Assets::get();
-    let mut qemu = Qemu::virt(name, "cortex-a57")
-        .kernel(&assets.springboard)
-        .forbid(NEVER);
+    let mut qemu = Qemu::virt(name, "cortex-a57").kernel(&assets.springboard).forbid(NEVER);
     if let Some(bundle) = bundle {
         qemu = qemu.initrd(bundle);
     }
     let run = qemu.expect(&[error, "springboard: powering off"], &assets.work);
-    assert_eq!(
-        run.count("springboard: error:"),
-        1,
-        "exactly one error line"
-    );
+    assert_eq!(run.count("springboard: error:"), 1, "exactly one error line");
     run
 }
 
@@ -61,9 +55,8 @@ fn refuses_a_truncated_bundle() {
 fn refuses_a_kernel_without_image_magic() {
     let assets = Assets::get();
     // 2 MiB that look like nothing: the bundle's framing and CRCs are right, the kernel is not.
-    let not_a_kernel: Vec<u8> = (0..2 << 20)
-        .map(|i: u32| (i.wrapping_mul(2_654_435_761) >> 24) as u8)
-        .collect();
+    let not_a_kernel: Vec<u8> =
+        (0..2 << 20).map(|i: u32| (i.wrapping_mul(2_654_435_761) >> 24) as u8).collect();
     let mut builder = BundleBuilder::new();
     let kernel = builder.add_payload(PayloadKind::Kernel, "not-a-kernel", not_a_kernel, false);
     builder.add_entry(EntrySpec::new("default", kernel));

@@ -35,18 +35,11 @@ fn boots_at_el2(label: &str, cpu: &str, kvm: &str) -> Run {
     let kernel = assets.kernel(label).clone();
     let bundle = bundle_for(&assets, label);
     let userspace = format!("{USERSPACE}{}", kernel.release);
-    let run = Qemu::virt(
-        &format!("{label}-{}", cpu.split(',').next().unwrap_or(cpu)),
-        cpu,
-    )
-    .kernel(&assets.springboard)
-    .initrd(&bundle)
-    .expect(&milestones(&kernel.release, kvm, &userspace), &assets.work);
-    assert_eq!(
-        run.count(BANNER),
-        1,
-        "springboard's banner must appear exactly once"
-    );
+    let run = Qemu::virt(&format!("{label}-{}", cpu.split(',').next().unwrap_or(cpu)), cpu)
+        .kernel(&assets.springboard)
+        .initrd(&bundle)
+        .expect(&milestones(&kernel.release, kvm, &userspace), &assets.work);
+    assert_eq!(run.count(BANNER), 1, "springboard's banner must appear exactly once");
     run
 }
 
@@ -76,30 +69,16 @@ fn kernel_sees_the_bundle_command_line_and_the_reserved_stub() {
     let assets = Assets::get();
     let kernel = assets.kernel("6.1-generic").clone();
     let out = assets.work_file("cmdline.bundle");
-    pack(
-        &assets,
-        &kernel.path,
-        &format!("{CMDLINE} sb_test_word=42"),
-        &out,
-    );
+    pack(&assets, &kernel.path, &format!("{CMDLINE} sb_test_word=42"), &out);
     let userspace = format!("{USERSPACE}{}", kernel.release);
     let run = Qemu::virt("cmdline", NON_VHE)
         .kernel(&assets.springboard)
         .initrd(&out)
         .arg(["-append", "springboard.debug=1 ignored_by_the_bundle=1"])
-        .expect(
-            &milestones(&kernel.release, KVM_NVHE, &userspace),
-            &assets.work,
-        );
+        .expect(&milestones(&kernel.release, KVM_NVHE, &userspace), &assets.work);
     let cmdline = run.assert_has("SPRINGBOARD-CMDLINE ");
-    assert!(
-        cmdline.contains("sb_test_word=42"),
-        "bundle cmdline not passed: {cmdline}"
-    );
-    assert!(
-        !cmdline.contains("springboard."),
-        "springboard's own words leaked: {cmdline}"
-    );
+    assert!(cmdline.contains("sb_test_word=42"), "bundle cmdline not passed: {cmdline}");
+    assert!(!cmdline.contains("springboard."), "springboard's own words leaked: {cmdline}");
 }
 
 #[test]
@@ -112,10 +91,7 @@ fn u_boot_booti_starts_springboard_and_the_kernel_reaches_userspace() {
         .arg(["-bios", &assets.uboot.display().to_string()])
         .kernel(&assets.springboard)
         .initrd(&bundle)
-        .expect(
-            &milestones(&kernel.release, KVM_NVHE, &userspace),
-            &assets.work,
-        );
+        .expect(&milestones(&kernel.release, KVM_NVHE, &userspace), &assets.work);
     // U-Boot moved springboard away from QEMU's 0x40200000 before `booti` started it.
     let banner = run.assert_has(BANNER);
     assert!(banner.contains("entered at EL2"), "{banner}");

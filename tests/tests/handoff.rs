@@ -10,15 +10,10 @@ const LOWER_EL_SYNC: u64 = 0x400;
 
 /// The hexadecimal number that follows `key` in `line`.
 fn hex_after(line: &str, key: &str) -> u64 {
-    let rest = &line[line
-        .find(key)
-        .unwrap_or_else(|| panic!("`{key}` not in `{line}`"))
-        + key.len()..];
-    let digits: String = rest
-        .trim_start_matches("0x")
-        .chars()
-        .take_while(char::is_ascii_hexdigit)
-        .collect();
+    let rest =
+        &line[line.find(key).unwrap_or_else(|| panic!("`{key}` not in `{line}`")) + key.len()..];
+    let digits: String =
+        rest.trim_start_matches("0x").chars().take_while(char::is_ascii_hexdigit).collect();
     u64::from_str_radix(&digits, 16)
         .unwrap_or_else(|_| panic!("no number after `{key}` in `{line}`"))
 }
@@ -43,10 +38,7 @@ fn kernel_is_entered_by_the_resident_stubs_hvc_soft_restart() {
             ],
             &assets.work,
         );
-    let stub = hex_after(
-        run.assert_has("springboard: stub: resident at "),
-        "resident at ",
-    );
+    let stub = hex_after(run.assert_has("springboard: stub: resident at "), "resident at ");
     let entry = hex_after(
         run.assert_has("springboard: handoff: HVC_SOFT_RESTART to "),
         "HVC_SOFT_RESTART to ",
@@ -66,10 +58,7 @@ fn kernel_is_entered_by_the_resident_stubs_hvc_soft_restart() {
         "not an HVC before the kernel entry: {taken:?}"
     );
     assert_eq!(taken[1], "...from EL1 to EL2", "{taken:?}");
-    assert!(
-        taken[2].starts_with("...with ESR 0x16/"),
-        "EC must be HVC64: {taken:?}"
-    );
+    assert!(taken[2].starts_with("...with ESR 0x16/"), "EC must be HVC64: {taken:?}");
     let vector = format!("...to EL2 PC {:#x} ", stub + LOWER_EL_SYNC);
     assert!(
         taken[4].starts_with(&vector),
@@ -77,8 +66,5 @@ fn kernel_is_entered_by_the_resident_stubs_hvc_soft_restart() {
     );
     // And the kernel was never entered at EL1 at its entry point.
     let el1_entry = format!("Exception return from AArch64 EL2 to AArch64 EL1 PC {entry:#x}");
-    assert!(
-        !lines.contains(&el1_entry.as_str()),
-        "kernel entered at EL1"
-    );
+    assert!(!lines.contains(&el1_entry.as_str()), "kernel entered at EL1");
 }

@@ -29,25 +29,13 @@ pub fn cargo(args: &[&str]) -> Result<()> {
         .env_remove("RUSTFLAGS")
         .status()
         .with_context(|| format!("running {cargo}"))?;
-    ensure!(
-        status.success(),
-        "`cargo {}` failed ({status})",
-        args.join(" ")
-    );
+    ensure!(status.success(), "`cargo {}` failed ({status})", args.join(" "));
     Ok(())
 }
 
 /// Builds the firmware and the CLI, and reports the image's sizes.
 pub fn run() -> Result<Built> {
-    cargo(&[
-        "build",
-        "--quiet",
-        "--release",
-        "-p",
-        "loader",
-        "--target",
-        TARGET,
-    ])?;
+    cargo(&["build", "--quiet", "--release", "-p", "loader", "--target", TARGET])?;
     cargo(&["build", "--quiet", "--release", "-p", "springboard-cli"])?;
     let root = crate::root();
     let elf = root.join("target").join(TARGET).join("release/springboard");
@@ -65,10 +53,7 @@ pub fn run() -> Result<Built> {
         report.stub_len,
         STUB_BUDGET
     );
-    Ok(Built {
-        image,
-        cli: root.join("target/release/springboard"),
-    })
+    Ok(Built { image, cli: root.join("target/release/springboard") })
 }
 
 /// The flat image and the facts checked while making it.
@@ -103,26 +88,15 @@ fn flatten(elf: &[u8]) -> Result<Flat> {
     };
     let image_size = symbol("__image_size")?;
     let stub_len = symbol("__stub_end")? - symbol("__stub_start")?;
-    ensure!(
-        flat.len() >= 64,
-        "firmware image is only {} bytes",
-        flat.len()
-    );
+    ensure!(flat.len() >= 64, "firmware image is only {} bytes", flat.len());
     let header_size = u64::from_le_bytes(flat[16..24].try_into()?);
     if header_size != image_size || image_size < flat.len() as u64 {
         bail!("Image header image_size {header_size:#x}, linker footprint {image_size:#x}, file {:#x}", flat.len());
     }
-    ensure!(
-        &flat[0x38..0x3c] == b"ARM\x64",
-        "no arm64 Image magic at 0x38"
-    );
+    ensure!(&flat[0x38..0x3c] == b"ARM\x64", "no arm64 Image magic at 0x38");
     ensure!(
         stub_len <= STUB_BUDGET,
         "resident stub is {stub_len} bytes, over its {STUB_BUDGET}-byte budget"
     );
-    Ok(Flat {
-        flat,
-        image_size,
-        stub_len,
-    })
+    Ok(Flat { flat, image_size, stub_len })
 }

@@ -71,11 +71,7 @@ pub fn run() -> Result<()> {
     let stdout = child.stdout.take().context("QEMU stdout")?;
     std::thread::spawn(move || {
         for line in BufReader::new(stdout).split(b'\n').map_while(Result::ok) {
-            let _ = tx.send(
-                String::from_utf8_lossy(&line)
-                    .trim_end_matches('\r')
-                    .to_string(),
-            );
+            let _ = tx.send(String::from_utf8_lossy(&line).trim_end_matches('\r').to_string());
         }
     });
     let mut next = 0;
@@ -89,10 +85,7 @@ pub fn run() -> Result<()> {
     let _ = child.kill();
     let status = child.wait()?;
     if next < MILESTONES.len() {
-        bail!(
-            "the demo did not reach `{}` (QEMU: {status})",
-            MILESTONES[next]
-        );
+        bail!("the demo did not reach `{}` (QEMU: {status})", MILESTONES[next]);
     }
     println!(
         "\nxtask demo: {} reached userspace at EL2 through springboard in {:.1} s",

@@ -45,14 +45,7 @@ pub fn run(qemu_filter: Option<&str>) -> Result<()> {
         "warnings",
     ])?;
     step("host tests");
-    cargo(&[
-        "test",
-        "--workspace",
-        "--exclude",
-        "loader",
-        "--exclude",
-        "qemu-tests",
-    ])?;
+    cargo(&["test", "--workspace", "--exclude", "loader", "--exclude", "qemu-tests"])?;
     step("firmware and CLI build");
     let built = build::run()?;
     step("QEMU tests (real kernels, real QEMU)");

@@ -36,10 +36,7 @@ pub fn inspect(data: &[u8], out: &mut String) -> Result<()> {
     )?;
     let bad = print_tables(&bundle, out)?;
     if bad > 0 {
-        bail!(
-            "{bad} of {} payloads failed the CRC32 check",
-            bundle.payload_count()
-        );
+        bail!("{bad} of {} payloads failed the CRC32 check", bundle.payload_count());
     }
     Ok(())
 }
@@ -63,11 +60,8 @@ pub fn print_tables(bundle: &Bundle<'_>, out: &mut String) -> Result<usize> {
                 format!("BAD ({err})")
             }
         };
-        let kind = if payload.gzip {
-            format!("{}+gzip", payload.kind)
-        } else {
-            payload.kind.to_string()
-        };
+        let kind =
+            if payload.gzip { format!("{}+gzip", payload.kind) } else { payload.kind.to_string() };
         writeln!(
             out,
             "  {:>3}  {:<11} {:<32} {:>#10x} {:>24}  {:#010x}  {check}",
@@ -84,12 +78,7 @@ pub fn print_tables(bundle: &Bundle<'_>, out: &mut String) -> Result<usize> {
     }
     writeln!(out, "entries:")?;
     for (index, entry) in bundle.entries().enumerate() {
-        writeln!(
-            out,
-            "  {index:>3}  {:?}: {}",
-            entry.name,
-            describe_entry(bundle, &entry)
-        )?;
+        writeln!(out, "  {index:>3}  {:?}: {}", entry.name, describe_entry(bundle, &entry))?;
     }
     Ok(bad)
 }
@@ -110,11 +99,7 @@ fn describe(payload: &Payload<'_>) -> Option<String> {
                 k.header.text_offset,
                 show::size(k.header.image_size),
                 k.header.page_size(),
-                if k.header.anywhere() {
-                    "anywhere"
-                } else {
-                    "near DRAM base"
-                }
+                if k.header.anywhere() { "anywhere" } else { "near DRAM base" }
             ),
             Err(err) => format!("not bootable: {err:#}"),
         }),

@@ -18,11 +18,7 @@ pub fn inspect(data: &[u8], out: &mut String) -> Result<()> {
         show::size(fdt.totalsize() as u64),
         fdt.boot_cpuid_phys()
     )?;
-    writeln!(
-        out,
-        "  compatible          {}",
-        summary.compatible.unwrap_or("(none)")
-    )?;
+    writeln!(out, "  compatible          {}", summary.compatible.unwrap_or("(none)"))?;
     ranges(out, "memory", summary.memory.as_slice())?;
     writeln!(out, "  /chosen")?;
     writeln!(out, "    bootargs          {}", quoted(summary.bootargs))?;
@@ -30,28 +26,16 @@ pub fn inspect(data: &[u8], out: &mut String) -> Result<()> {
         Some(dev) => format!(" -> {} at {:#x}", dev.compatible, dev.reg.base),
         None => String::new(),
     };
-    writeln!(
-        out,
-        "    stdout-path       {}{device}",
-        quoted(summary.stdout_path)
-    )?;
+    writeln!(out, "    stdout-path       {}{device}", quoted(summary.stdout_path))?;
     match summary.initrd {
         Some(range) => writeln!(out, "    initrd            {}", range_text(&range))?,
         None => writeln!(out, "    initrd            (none)")?,
     }
-    writeln!(
-        out,
-        "  psci method         {}",
-        summary.psci_method.unwrap_or("(none)")
-    )?;
+    writeln!(out, "  psci method         {}", summary.psci_method.unwrap_or("(none)"))?;
     ranges(out, "/memreserve/", summary.memreserve.as_slice())?;
     ranges(out, "/reserved-memory", summary.reserved_memory.as_slice())?;
     if data.len() > fdt.totalsize() {
-        writeln!(
-            out,
-            "  ({} bytes after totalsize ignored)",
-            data.len() - fdt.totalsize()
-        )?;
+        writeln!(out, "  ({} bytes after totalsize ignored)", data.len() - fdt.totalsize())?;
     }
     Ok(())
 }
@@ -70,12 +54,7 @@ fn ranges(out: &mut String, label: &str, list: &[MemRange]) -> Result<()> {
 
 /// `base..end (size)`.
 fn range_text(range: &MemRange) -> String {
-    format!(
-        "{:#x}..{:#x} {}",
-        range.base,
-        range.end(),
-        show::size(range.size)
-    )
+    format!("{:#x}..{:#x} {}", range.base, range.end(), show::size(range.size))
 }
 
 /// A string property in quotes, or `(none)`.

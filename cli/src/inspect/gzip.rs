@@ -13,31 +13,14 @@ use crate::show;
 /// Prints the gzip header fields and the trailer of `data`.
 pub fn inspect(data: &[u8], out: &mut String) -> Result<()> {
     let info = GzipInfo::parse(data)?;
-    writeln!(
-        out,
-        "gzip file, {} compressed",
-        show::size(data.len() as u64)
-    )?;
-    let method = if info.method == 8 {
-        "deflate"
-    } else {
-        "unknown"
-    };
+    writeln!(out, "gzip file, {} compressed", show::size(data.len() as u64))?;
+    let method = if info.method == 8 { "deflate" } else { "unknown" };
     writeln!(out, "  0x0002 method         {} ({method})", info.method)?;
     writeln!(out, "  0x0003 flags          {:#04x}", info.flags)?;
-    let mtime = if info.mtime == 0 {
-        "not recorded"
-    } else {
-        "seconds since 1970"
-    };
+    let mtime = if info.mtime == 0 { "not recorded" } else { "seconds since 1970" };
     writeln!(out, "  0x0004 mtime          {} ({mtime})", info.mtime)?;
     writeln!(out, "  0x0008 extra flags    {:#04x}", info.extra_flags)?;
-    writeln!(
-        out,
-        "  0x0009 OS             {} ({})",
-        info.os,
-        info.os_name()
-    )?;
+    writeln!(out, "  0x0009 OS             {} ({})", info.os, info.os_name())?;
     if let Some(len) = info.extra_len {
         writeln!(out, "         extra field    {len} bytes")?;
     }
@@ -48,22 +31,10 @@ pub fn inspect(data: &[u8], out: &mut String) -> Result<()> {
         writeln!(out, "         comment        {comment}")?;
     }
     let stream = (data.len() - TRAILER - info.data_offset) as u64;
-    writeln!(
-        out,
-        "  {:#06x} deflate data   {}",
-        info.data_offset,
-        show::size(stream)
-    )?;
-    writeln!(
-        out,
-        "  trailer CRC32         {:#010x} (of the uncompressed data)",
-        info.crc32
-    )?;
+    writeln!(out, "  {:#06x} deflate data   {}", info.data_offset, show::size(stream))?;
+    writeln!(out, "  trailer CRC32         {:#010x} (of the uncompressed data)", info.crc32)?;
     let isize = show::size(u64::from(info.isize));
-    writeln!(
-        out,
-        "  trailer ISIZE         {isize} (uncompressed size mod 2^32, last member)"
-    )?;
+    writeln!(out, "  trailer ISIZE         {isize} (uncompressed size mod 2^32, last member)")?;
     match info.inflate_prefix(data, HEADER_LEN) {
         Ok(head) if has_image_magic(&head) => match ImageHeader::parse(&head) {
             Ok(h) => writeln!(
@@ -72,10 +43,9 @@ pub fn inspect(data: &[u8], out: &mut String) -> Result<()> {
                 show::size(h.image_size),
                 h.flags
             )?,
-            Err(err) => writeln!(
-                out,
-                "contains an arm64 Image that springboard would refuse: {err}"
-            )?,
+            Err(err) => {
+                writeln!(out, "contains an arm64 Image that springboard would refuse: {err}")?
+            }
         },
         Ok(head) => writeln!(out, "content starts with {}", show::first_bytes(&head, 16))?,
         Err(err) => writeln!(out, "content unreadable: {err:#}")?,

@@ -31,17 +31,12 @@ pub fn inspect(data: &[u8], out: &mut String) -> Result<()> {
     writeln!(out, "  0x08 text_offset  {:#x}", header.text_offset)?;
     let note = match header.image_size {
         0 => "  (pre-3.17 kernel: size unknown)".to_string(),
-        n if n > data.len() as u64 => format!(
-            "  (larger than the file by {:#x}: .bss)",
-            n - data.len() as u64
-        ),
+        n if n > data.len() as u64 => {
+            format!("  (larger than the file by {:#x}: .bss)", n - data.len() as u64)
+        }
         _ => String::new(),
     };
-    writeln!(
-        out,
-        "  0x10 image_size   {}{note}",
-        show::size(header.image_size)
-    )?;
+    writeln!(out, "  0x10 image_size   {}{note}", show::size(header.image_size))?;
     writeln!(out, "  0x18 flags        {:#x}", header.flags)?;
     writeln!(
         out,
@@ -49,11 +44,7 @@ pub fn inspect(data: &[u8], out: &mut String) -> Result<()> {
         if header.big_endian() { "big" } else { "little" }
     )?;
     writeln!(out, "         bits 1-2   page size {}", header.page_size())?;
-    let placement = if header.anywhere() {
-        "anywhere in DRAM"
-    } else {
-        "near DRAM base"
-    };
+    let placement = if header.anywhere() { "anywhere in DRAM" } else { "near DRAM base" };
     writeln!(out, "         bit 3      placement: {placement}")?;
     writeln!(out, "  0x38 magic        \"ARM\\x64\"")?;
     match header.res5_pe_offset {
@@ -75,12 +66,10 @@ pub fn inspect(data: &[u8], out: &mut String) -> Result<()> {
 /// The header fields read without validation, for printing a header that `parse` refused.
 fn raw_header(data: &[u8]) -> ImageHeader {
     let u32_at = |at: usize| {
-        data.get(at..at + 4)
-            .map_or(0, |b| u32::from_le_bytes(b.try_into().unwrap_or([0; 4])))
+        data.get(at..at + 4).map_or(0, |b| u32::from_le_bytes(b.try_into().unwrap_or([0; 4])))
     };
     let u64_at = |at: usize| {
-        data.get(at..at + 8)
-            .map_or(0, |b| u64::from_le_bytes(b.try_into().unwrap_or([0; 8])))
+        data.get(at..at + 8).map_or(0, |b| u64::from_le_bytes(b.try_into().unwrap_or([0; 8])))
     };
     ImageHeader {
         code0: u32_at(0x00),

@@ -7,9 +7,7 @@ use std::process::{Command, Output};
 
 /// A fresh, empty scratch directory for one test.
 pub fn scratch(test: &str) -> PathBuf {
-    let dir = PathBuf::from(env!("CARGO_TARGET_TMPDIR"))
-        .join("springboard-cli")
-        .join(test);
+    let dir = PathBuf::from(env!("CARGO_TARGET_TMPDIR")).join("springboard-cli").join(test);
     let _ = fs::remove_dir_all(&dir);
     fs::create_dir_all(&dir).unwrap();
     dir
@@ -17,10 +15,7 @@ pub fn scratch(test: &str) -> PathBuf {
 
 /// Runs `springboard` with `args`.
 pub fn springboard(args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_springboard"))
-        .args(args)
-        .output()
-        .unwrap()
+    Command::new(env!("CARGO_BIN_EXE_springboard")).args(args).output().unwrap()
 }
 
 pub fn stdout(output: &Output) -> String {
@@ -137,9 +132,8 @@ impl DtbWriter {
         let total = strings + self.strings.len() as u32;
         let mut blob = Vec::new();
         let header = [0xd00d_feed, total, structs, strings, rsvmap, 17, 16, 0];
-        for field in header
-            .into_iter()
-            .chain([self.strings.len() as u32, self.structs.len() as u32])
+        for field in
+            header.into_iter().chain([self.strings.len() as u32, self.structs.len() as u32])
         {
             blob.extend_from_slice(&field.to_be_bytes());
         }
@@ -158,22 +152,14 @@ impl DtbWriter {
 pub fn sample_dtb() -> Vec<u8> {
     let mut w = DtbWriter::default();
     w.reserve(0x8800_0000, 0x2000);
-    w.begin("")
-        .prop_str("compatible", "test,board")
-        .prop_cells("#address-cells", &[2]);
+    w.begin("").prop_str("compatible", "test,board").prop_cells("#address-cells", &[2]);
     w.prop_cells("#size-cells", &[2]);
     w.begin("memory@80000000").prop_str("device_type", "memory");
     w.prop_cells("reg", &[0, 0x8000_0000, 0, 0x2000_0000]).end();
-    w.begin("chosen")
-        .prop_str("bootargs", "console=ttyS0 quiet")
-        .end();
-    w.begin("reserved-memory")
-        .prop_cells("#address-cells", &[2])
-        .prop_cells("#size-cells", &[2]);
+    w.begin("chosen").prop_str("bootargs", "console=ttyS0 quiet").end();
+    w.begin("reserved-memory").prop_cells("#address-cells", &[2]).prop_cells("#size-cells", &[2]);
     w.prop("ranges", &[]);
-    w.begin("fw@9ff00000")
-        .prop_cells("reg", &[0, 0x9ff0_0000, 0, 0x10_0000])
-        .end();
+    w.begin("fw@9ff00000").prop_cells("reg", &[0, 0x9ff0_0000, 0, 0x10_0000]).end();
     w.end();
     w.end();
     w.finish()

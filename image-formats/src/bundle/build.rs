@@ -37,14 +37,7 @@ pub struct EntrySpec {
 impl EntrySpec {
     /// An entry that boots `kernel` with nothing else.
     pub fn new(name: impl Into<String>, kernel: usize) -> Self {
-        Self {
-            name: name.into(),
-            kernel,
-            initrd: None,
-            dtb: None,
-            cmdline: None,
-            fallback: None,
-        }
+        Self { name: name.into(), kernel, initrd: None, dtb: None, cmdline: None, fallback: None }
     }
 }
 
@@ -81,12 +74,7 @@ impl BundleBuilder {
         data: impl Into<Vec<u8>>,
         gzip: bool,
     ) -> usize {
-        self.payloads.push(PendingPayload {
-            kind,
-            name: name.into(),
-            data: data.into(),
-            gzip,
-        });
+        self.payloads.push(PendingPayload { kind, name: name.into(), data: data.into(), gzip });
         self.payloads.len() - 1
     }
 
@@ -172,19 +160,11 @@ impl BundleBuilder {
         let mut records: Vec<RawEntry> = Vec::with_capacity(self.entries.len());
         for (entry, spec) in self.entries.iter().enumerate() {
             let record = etable + (entry * ENTRY_RECORD_SIZE) as u64;
-            let name = encode_name(
-                &spec.name,
-                Region::EntryTable,
-                entry,
-                record + entry_field::NAME,
-            )?;
+            let name =
+                encode_name(&spec.name, Region::EntryTable, entry, record + entry_field::NAME)?;
             if let Some(first) = records.iter().position(|r| r.name == name) {
                 let problem = NameProblem::Duplicate { first };
-                let kind = K::BadName {
-                    table: Region::EntryTable,
-                    index: entry,
-                    problem,
-                };
+                let kind = K::BadName { table: Region::EntryTable, index: entry, problem };
                 return Err(BundleError::new(record + entry_field::NAME, kind));
             }
             let index = |field, value: Option<usize>, count: u32, at: u64| match value {
@@ -194,12 +174,7 @@ impl BundleBuilder {
                     let value = u32::try_from(v).unwrap_or(NONE);
                     Err(BundleError::new(
                         record + at,
-                        K::BadEntryIndex {
-                            entry,
-                            field,
-                            value,
-                            count,
-                        },
+                        K::BadEntryIndex { entry, field, value, count },
                     ))
                 }
             };
@@ -217,12 +192,7 @@ impl BundleBuilder {
                     payload_count,
                     entry_field::INITRD,
                 )?),
-                dtb: U32::new(index(
-                    EntryField::Dtb,
-                    spec.dtb,
-                    payload_count,
-                    entry_field::DTB,
-                )?),
+                dtb: U32::new(index(EntryField::Dtb, spec.dtb, payload_count, entry_field::DTB)?),
                 cmdline: U32::new(index(
                     EntryField::Cmdline,
                     spec.cmdline,
@@ -244,14 +214,8 @@ impl BundleBuilder {
 
 /// A record count as stored in the header (`NONE` is not a valid count, so indices fit).
 fn count_u32(count: usize, table: Region, at: u64) -> Result<u32, BundleError> {
-    let kind = K::TooManyRecords {
-        table,
-        count: count as u64,
-    };
-    u32::try_from(count)
-        .ok()
-        .filter(|&n| n != NONE)
-        .ok_or(BundleError::new(at, kind))
+    let kind = K::TooManyRecords { table, count: count as u64 };
+    u32::try_from(count).ok().filter(|&n| n != NONE).ok_or(BundleError::new(at, kind))
 }
 
 /// Encodes `name` as a NUL-padded field, rejecting what the parser would reject.
@@ -261,16 +225,7 @@ fn encode_name(
     index: usize,
     at: u64,
 ) -> Result<[u8; NAME_LEN], BundleError> {
-    let error = |problem| {
-        BundleError::new(
-            at,
-            K::BadName {
-                table,
-                index,
-                problem,
-            },
-        )
-    };
+    let error = |problem| BundleError::new(at, K::BadName { table, index, problem });
     if name.len() > NAME_LEN {
         return Err(error(NameProblem::TooLong { len: name.len() }));
     }

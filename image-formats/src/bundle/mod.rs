@@ -151,9 +151,7 @@ impl<'a> Bundle<'a> {
 
     /// The first entry called `name`, with its index.
     pub fn entry_by_name(&self, name: &str) -> Option<(usize, Entry<'a>)> {
-        self.entries()
-            .enumerate()
-            .find(|(_, entry)| entry.name == name)
+        self.entries().enumerate().find(|(_, entry)| entry.name == name)
     }
 
     /// Payload `index`, if it exists. Its CRC is not checked: call [`Payload::verify`].

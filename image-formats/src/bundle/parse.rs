@@ -18,9 +18,7 @@ pub(super) fn parse(bytes: &[u8]) -> Result<Bundle<'_>, BundleError> {
     let available = bytes.len() as u64;
     let truncated = |needed: u64| BundleError::new(0, K::Truncated { needed, available });
 
-    let magic = bytes
-        .get(..MAGIC.len())
-        .ok_or(truncated(MAGIC.len() as u64))?;
+    let magic = bytes.get(..MAGIC.len()).ok_or(truncated(MAGIC.len() as u64))?;
     if magic != MAGIC {
         let mut found = [0u8; 8];
         found.copy_from_slice(magic);
@@ -30,34 +28,17 @@ pub(super) fn parse(bytes: &[u8]) -> Result<Bundle<'_>, BundleError> {
         RawHeader::ref_from_prefix(bytes).map_err(|_| truncated(HEADER_SIZE as u64))?;
     let header_size = header.header_size.get();
     if header.version.get() != VERSION {
-        return Err(BundleError::new(
-            0x08,
-            K::UnsupportedVersion {
-                found: header.version.get(),
-            },
-        ));
+        return Err(BundleError::new(0x08, K::UnsupportedVersion { found: header.version.get() }));
     }
     if header_size as usize != HEADER_SIZE {
-        return Err(BundleError::new(
-            0x0c,
-            K::BadHeaderSize { found: header_size },
-        ));
+        return Err(BundleError::new(0x0c, K::BadHeaderSize { found: header_size }));
     }
     let total = header.total_size.get();
     if total < HEADER_SIZE as u64 {
-        return Err(BundleError::new(
-            0x10,
-            K::TotalSizeTooSmall { found: total },
-        ));
+        return Err(BundleError::new(0x10, K::TotalSizeTooSmall { found: total }));
     }
     if total > available {
-        return Err(BundleError::new(
-            0x10,
-            K::Truncated {
-                needed: total,
-                available,
-            },
-        ));
+        return Err(BundleError::new(0x10, K::Truncated { needed: total, available }));
     }
     // `total <= bytes.len()`, so it fits in a usize.
     let bytes = &bytes[..total as usize];
@@ -86,21 +67,12 @@ fn check_header_regions(header: &RawHeader, total: u64) -> Result<[Span; 4], Bun
         return Err(BundleError::new(0x30, K::UnknownFlags { flags }));
     }
     if header.reserved.get() != 0 {
-        return Err(BundleError::new(
-            0x48,
-            K::ReservedNotZero {
-                value: header.reserved.get(),
-            },
-        ));
+        return Err(BundleError::new(0x48, K::ReservedNotZero { value: header.reserved.get() }));
     }
     if header.entry_count.get() == 0 {
         return Err(BundleError::new(0x2c, K::NoEntries));
     }
-    let head = Span {
-        region: Region::Header,
-        start: 0,
-        end: HEADER_SIZE as u64,
-    };
+    let head = Span { region: Region::Header, start: 0, end: HEADER_SIZE as u64 };
     let payload_bytes = u64::from(header.payload_count.get()) * PAYLOAD_RECORD_SIZE as u64;
     let ptable = Span::check(
         Region::PayloadTable,
@@ -110,30 +82,18 @@ fn check_header_regions(header: &RawHeader, total: u64) -> Result<[Span; 4], Bun
         0x18,
     )?;
     let entry_bytes = u64::from(header.entry_count.get()) * ENTRY_RECORD_SIZE as u64;
-    let etable = Span::check(
-        Region::EntryTable,
-        header.entry_table_offset.get(),
-        entry_bytes,
-        total,
-        0x20,
-    )?;
+    let etable =
+        Span::check(Region::EntryTable, header.entry_table_offset.get(), entry_bytes, total, 0x20)?;
     let (sig_start, sig_size) = (header.signature_offset.get(), header.signature_size.get());
     let signature = if flags & FLAG_SIGNED != 0 {
         Span::check(Region::Signature, sig_start, sig_size, total, 0x38)?
     } else if sig_start != 0 || sig_size != 0 {
         return Err(BundleError::new(
             0x38,
-            K::UnexpectedSignature {
-                offset: sig_start,
-                size: sig_size,
-            },
+            K::UnexpectedSignature { offset: sig_start, size: sig_size },
         ));
     } else {
-        Span {
-            region: Region::Signature,
-            start: 0,
-            end: 0,
-        }
+        Span { region: Region::Signature, start: 0, end: 0 }
     };
     ptable.must_not_overlap(&head, 0x18)?;
     etable.must_not_overlap(&head, 0x20)?;
@@ -152,11 +112,8 @@ fn check_header_crc(
     regions: &[Span; 4],
 ) -> Result<(), BundleError> {
     let expected = header.header_crc32.get();
-    let actual = header_crc(
-        bytes,
-        regions[1].start..regions[1].end,
-        regions[2].start..regions[2].end,
-    );
+    let actual =
+        header_crc(bytes, regions[1].start..regions[1].end, regions[2].start..regions[2].end);
     if expected != actual {
         return Err(BundleError::new(
             HEADER_CRC_OFFSET as u64,
@@ -188,13 +145,8 @@ fn table<'a, T: FromBytes + zerocopy::KnownLayout + zerocopy::Immutable + zeroco
     span: &Span,
 ) -> Result<&'a [T], BundleError> {
     let raw = bytes.get(span.start as usize..span.end as usize);
-    raw.and_then(|raw| <[T]>::ref_from_bytes(raw).ok())
-        .ok_or(BundleError::new(
-            span.start,
-            K::RangeOutOfBounds {
-                region: span.region,
-                end: span.end,
-                total_size: bytes.len() as u64,
-            },
-        ))
+    raw.and_then(|raw| <[T]>::ref_from_bytes(raw).ok()).ok_or(BundleError::new(
+        span.start,
+        K::RangeOutOfBounds { region: span.region, end: span.end, total_size: bytes.len() as u64 },
+    ))
 }

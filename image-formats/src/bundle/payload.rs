@@ -152,7 +152,5 @@ pub(crate) fn decode_name(field: &[u8; NAME_LEN]) -> Result<&str, NameProblem> {
     if let Some(stray) = field[end..].iter().position(|&b| b != 0) {
         return Err(NameProblem::BytesAfterNul { at: end + stray });
     }
-    core::str::from_utf8(&field[..end]).map_err(|e| NameProblem::NotUtf8 {
-        at: e.valid_up_to(),
-    })
+    core::str::from_utf8(&field[..end]).map_err(|e| NameProblem::NotUtf8 { at: e.valid_up_to() })
 }

@@ -23,10 +23,7 @@ pub(super) fn check_payloads(bundle: &Bundle<'_>, regions: &[Span; 4]) -> Result
         ))?;
         let flags = raw.flags.get();
         if flags & !KNOWN_PAYLOAD_FLAGS != 0 {
-            return Err(BundleError::new(
-                record + payload_field::FLAGS,
-                K::UnknownFlags { flags },
-            ));
+            return Err(BundleError::new(record + payload_field::FLAGS, K::UnknownFlags { flags }));
         }
         if raw.reserved.get() != 0 {
             let value = u64::from(raw.reserved.get());
@@ -38,32 +35,19 @@ pub(super) fn check_payloads(bundle: &Bundle<'_>, regions: &[Span; 4]) -> Result
         decode_name(&raw.name).map_err(|problem| {
             BundleError::new(
                 record + payload_field::NAME,
-                K::BadName {
-                    table: Region::PayloadTable,
-                    index,
-                    problem,
-                },
+                K::BadName { table: Region::PayloadTable, index, problem },
             )
         })?;
         let field = record + payload_field::OFFSET;
-        let span = Span::check(
-            Region::Payload(index),
-            raw.offset.get(),
-            raw.size.get(),
-            total,
-            field,
-        )?;
+        let span =
+            Span::check(Region::Payload(index), raw.offset.get(), raw.size.get(), total, field)?;
         for fixed in regions {
             span.must_not_overlap(fixed, field)?;
         }
         if span.start < previous_end {
             return Err(BundleError::new(
                 field,
-                K::PayloadOutOfOrder {
-                    index,
-                    start: span.start,
-                    previous_end,
-                },
+                K::PayloadOutOfOrder { index, start: span.start, previous_end },
             ));
         }
         previous_end = span.end;
@@ -77,24 +61,12 @@ pub(super) fn check_payloads(bundle: &Bundle<'_>, regions: &[Span; 4]) -> Result
 /// A command line must be stored uncompressed and be valid UTF-8.
 fn check_cmdline(bytes: &[u8], index: usize, span: &Span, flags: u32) -> Result<(), BundleError> {
     if flags & PAYLOAD_FLAG_GZIP != 0 {
-        return Err(BundleError::new(
-            span.start,
-            K::BadCmdline {
-                index,
-                invalid_at: None,
-            },
-        ));
+        return Err(BundleError::new(span.start, K::BadCmdline { index, invalid_at: None }));
     }
     let data = &bytes[span.start as usize..span.end as usize];
     core::str::from_utf8(data).map(|_| ()).map_err(|e| {
         let at = e.valid_up_to();
-        BundleError::new(
-            span.start + at as u64,
-            K::BadCmdline {
-                index,
-                invalid_at: Some(at),
-            },
-        )
+        BundleError::new(span.start + at as u64, K::BadCmdline { index, invalid_at: Some(at) })
     })
 }
 
@@ -106,11 +78,7 @@ pub(super) fn check_entries(bundle: &Bundle<'_>) -> Result<(), BundleError> {
         decode_name(&raw.name).map_err(|problem| {
             BundleError::new(
                 record + entry_field::NAME,
-                K::BadName {
-                    table: Region::EntryTable,
-                    index: entry,
-                    problem,
-                },
+                K::BadName { table: Region::EntryTable, index: entry, problem },
             )
         })?;
         if raw.reserved.get() != 0 {
@@ -134,19 +102,12 @@ pub(super) fn check_entries(bundle: &Bundle<'_>) -> Result<(), BundleError> {
             let at = record + entry_field::FALLBACK;
             if fallback as usize >= entry_count {
                 let count = entry_count as u32;
-                let kind = K::BadEntryIndex {
-                    entry,
-                    field: EntryField::Fallback,
-                    value: fallback,
-                    count,
-                };
+                let kind =
+                    K::BadEntryIndex { entry, field: EntryField::Fallback, value: fallback, count };
                 return Err(BundleError::new(at, kind));
             }
             if fallback as usize <= entry {
-                return Err(BundleError::new(
-                    at,
-                    K::FallbackNotForward { entry, fallback },
-                ));
+                return Err(BundleError::new(at, K::FallbackNotForward { entry, fallback }));
             }
         }
     }
@@ -166,15 +127,10 @@ fn check_payload_ref(
         return Ok(());
     }
     let count = bundle.payloads.len() as u32;
-    let raw = bundle.payloads.get(value as usize).ok_or(BundleError::new(
-        at,
-        K::BadEntryIndex {
-            entry,
-            field,
-            value,
-            count,
-        },
-    ))?;
+    let raw = bundle
+        .payloads
+        .get(value as usize)
+        .ok_or(BundleError::new(at, K::BadEntryIndex { entry, field, value, count }))?;
     // Kinds were checked by `check_payloads`.
     let found = PayloadKind::from_raw(raw.kind.get()).unwrap_or(PayloadKind::Kernel);
     let fits = match field {
@@ -186,15 +142,7 @@ fn check_payload_ref(
     };
     if !fits {
         let payload = value as usize;
-        return Err(BundleError::new(
-            at,
-            K::WrongPayloadKind {
-                entry,
-                field,
-                payload,
-                found,
-            },
-        ));
+        return Err(BundleError::new(at, K::WrongPayloadKind { entry, field, payload, found }));
     }
     Ok(())
 }

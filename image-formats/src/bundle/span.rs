@@ -26,20 +26,12 @@ impl Span {
         field: u64,
     ) -> Result<Self, BundleError> {
         let err = |kind| BundleError::new(field, kind);
-        let end = start.checked_add(size).ok_or(err(K::RangeOverflow {
-            region,
-            start,
-            size,
-        }))?;
+        let end = start.checked_add(size).ok_or(err(K::RangeOverflow { region, start, size }))?;
         if start % OFFSET_ALIGN != 0 {
             return Err(err(K::Misaligned { region, start }));
         }
         if end > total {
-            return Err(err(K::RangeOutOfBounds {
-                region,
-                end,
-                total_size: total,
-            }));
+            return Err(err(K::RangeOutOfBounds { region, end, total_size: total }));
         }
         Ok(Self { region, start, end })
     }

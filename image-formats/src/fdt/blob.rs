@@ -21,10 +21,7 @@ impl<'a> Fdt<'a> {
     /// walk over the whole structure block (tokens, names, nesting, string offsets).
     pub fn new(bytes: &'a [u8]) -> Result<Self, FdtError> {
         let layout = header::layout(bytes)?;
-        let fdt = Fdt {
-            bytes: &bytes[..layout.totalsize],
-            layout,
-        };
+        let fdt = Fdt { bytes: &bytes[..layout.totalsize], layout };
         fdt.memreserve_end()?;
         walk::validate(&fdt)?;
         Ok(fdt)
@@ -80,12 +77,7 @@ impl<'a> Fdt<'a> {
         let (offset, token) = cursor.next_token()?;
         match token {
             Token::Begin { name } => Ok(Node::new(*self, name, offset, cursor.pos(), None)),
-            other => Err(FdtError::new(
-                offset,
-                FdtErrorKind::OutsideRoot {
-                    token: other.code(),
-                },
-            )),
+            other => Err(FdtError::new(offset, FdtErrorKind::OutsideRoot { token: other.code() })),
         }
     }
 

@@ -32,9 +32,8 @@ pub(crate) fn read_cells(data: &[u8], cells: u32) -> Option<(u64, &[u8])> {
         return None;
     }
     let (head, rest) = data.split_at(len);
-    let value = head.chunks_exact(4).fold(0u64, |acc, c| {
-        (acc << 32) | u64::from(be_u32(c).unwrap_or(0))
-    });
+    let value =
+        head.chunks_exact(4).fold(0u64, |acc, c| (acc << 32) | u64::from(be_u32(c).unwrap_or(0)));
     Some((value, rest))
 }
 

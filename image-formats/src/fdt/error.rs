@@ -190,31 +190,16 @@ impl fmt::Display for FdtErrorKind {
         match *self {
             K::TruncatedHeader { len } => write!(f, "truncated header: {len} bytes, need 40"),
             K::BadMagic { found } => write!(f, "bad magic {found:#010x}, expected 0xd00dfeed"),
-            K::UnsupportedVersion {
-                version,
-                last_comp_version,
-            } => write!(
+            K::UnsupportedVersion { version, last_comp_version } => write!(
                 f,
                 "unsupported version {version} (last compatible {last_comp_version}), need 17"
             ),
-            K::BadTotalSize {
-                totalsize,
-                available,
-            } => {
-                write!(
-                    f,
-                    "totalsize {totalsize:#x} but {available:#x} bytes available"
-                )
+            K::BadTotalSize { totalsize, available } => {
+                write!(f, "totalsize {totalsize:#x} but {available:#x} bytes available")
             }
-            K::BlockOutOfRange {
-                block,
-                start,
-                size,
-                totalsize,
-            } => write!(
-                f,
-                "{block:?} block {start:#x}+{size:#x} outside totalsize {totalsize:#x}"
-            ),
+            K::BlockOutOfRange { block, start, size, totalsize } => {
+                write!(f, "{block:?} block {start:#x}+{size:#x} outside totalsize {totalsize:#x}")
+            }
             K::MisalignedBlock { block, start } => {
                 write!(f, "{block:?} block offset {start:#x} misaligned")
             }
@@ -223,16 +208,12 @@ impl fmt::Display for FdtErrorKind {
                 write!(f, "range {base:#x}+{size:#x} overflows 64 bits")
             }
             K::BadToken { token } => write!(f, "bad token {token:#x}"),
-            K::StructOverrun { needed, remaining } => write!(
-                f,
-                "{needed:#x} bytes needed, {remaining:#x} left in the structure block"
-            ),
+            K::StructOverrun { needed, remaining } => {
+                write!(f, "{needed:#x} bytes needed, {remaining:#x} left in the structure block")
+            }
             K::UnterminatedName => write!(f, "unterminated node name"),
             K::NotUtf8 => write!(f, "name or string not UTF-8"),
-            K::BadNameOffset {
-                nameoff,
-                strings_size,
-            } => write!(
+            K::BadNameOffset { nameoff, strings_size } => write!(
                 f,
                 "name offset {nameoff:#x} outside strings block of {strings_size:#x} bytes"
             ),
@@ -243,33 +224,21 @@ impl fmt::Display for FdtErrorKind {
             K::PropertyAfterChild => write!(f, "property after a child node"),
             K::UnbalancedEndNode => write!(f, "end of node without a node"),
             K::UnclosedNode { depth } => write!(f, "end of tree with {depth} nodes open"),
-            K::UnsupportedCells {
-                address_cells,
-                size_cells,
-            } => write!(
-                f,
-                "unsupported #address-cells {address_cells} / #size-cells {size_cells}"
-            ),
+            K::UnsupportedCells { address_cells, size_cells } => {
+                write!(f, "unsupported #address-cells {address_cells} / #size-cells {size_cells}")
+            }
             K::BadPropertyLength { len } => write!(f, "bad property length {len:#x}"),
             K::InitrdEndBeforeStart { start, end } => {
                 write!(f, "initrd end {end:#x} below start {start:#x}")
             }
             K::TooManyRanges { capacity } => write!(f, "more than {capacity} ranges"),
-            K::RangeDoesNotFit {
-                base,
-                size,
-                address_cells,
-                size_cells,
-            } => write!(
+            K::RangeDoesNotFit { base, size, address_cells, size_cells } => write!(
                 f,
                 "range {base:#x}+{size:#x} does not fit {address_cells}/{size_cells} cells"
             ),
             K::BadEditName => write!(f, "bad name in edits (empty, or NUL, '/' or '@')"),
             K::OutputTooSmall { needed, available } => {
-                write!(
-                    f,
-                    "output too small: {needed:#x} bytes needed, {available:#x} left"
-                )
+                write!(f, "output too small: {needed:#x} bytes needed, {available:#x} left")
             }
         }
     }

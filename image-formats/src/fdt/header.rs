@@ -62,10 +62,7 @@ pub(crate) struct Layout {
 /// buffer length here).
 pub(crate) fn read(bytes: &[u8]) -> Result<&RawHeader, FdtError> {
     let (header, _) = RawHeader::ref_from_prefix(bytes).map_err(|_| {
-        FdtError::new(
-            bytes.len(),
-            FdtErrorKind::TruncatedHeader { len: bytes.len() },
-        )
+        FdtError::new(bytes.len(), FdtErrorKind::TruncatedHeader { len: bytes.len() })
     })?;
     let magic = header.magic.get();
     if magic != MAGIC {
@@ -73,18 +70,12 @@ pub(crate) fn read(bytes: &[u8]) -> Result<&RawHeader, FdtError> {
     }
     let (version, last_comp_version) = (header.version.get(), header.last_comp_version.get());
     if version < VERSION || last_comp_version > VERSION {
-        let kind = FdtErrorKind::UnsupportedVersion {
-            version,
-            last_comp_version,
-        };
+        let kind = FdtErrorKind::UnsupportedVersion { version, last_comp_version };
         return Err(FdtError::new(offset_of!(RawHeader, version), kind));
     }
     let totalsize = header.totalsize.get();
     if (totalsize as usize) < HEADER_LEN {
-        let kind = FdtErrorKind::BadTotalSize {
-            totalsize,
-            available: bytes.len(),
-        };
+        let kind = FdtErrorKind::BadTotalSize { totalsize, available: bytes.len() };
         return Err(FdtError::new(offset_of!(RawHeader, totalsize), kind));
     }
     Ok(header)
@@ -95,10 +86,7 @@ pub(crate) fn layout(bytes: &[u8]) -> Result<Layout, FdtError> {
     let h = read(bytes)?;
     let totalsize = h.totalsize.get();
     if totalsize as usize > bytes.len() {
-        let kind = FdtErrorKind::BadTotalSize {
-            totalsize,
-            available: bytes.len(),
-        };
+        let kind = FdtErrorKind::BadTotalSize { totalsize, available: bytes.len() };
         return Err(FdtError::new(offset_of!(RawHeader, totalsize), kind));
     }
     let rsv = h.off_mem_rsvmap.get();
@@ -131,19 +119,11 @@ fn block(
 ) -> Result<(usize, usize), FdtError> {
     let end = u64::from(start) + u64::from(size);
     if (start as usize) < HEADER_LEN || end > u64::from(totalsize) {
-        let kind = FdtErrorKind::BlockOutOfRange {
-            block,
-            start,
-            size,
-            totalsize,
-        };
+        let kind = FdtErrorKind::BlockOutOfRange { block, start, size, totalsize };
         return Err(FdtError::new(field, kind));
     }
     if start % align != 0 {
-        return Err(FdtError::new(
-            field,
-            FdtErrorKind::MisalignedBlock { block, start },
-        ));
+        return Err(FdtError::new(field, FdtErrorKind::MisalignedBlock { block, start }));
     }
     Ok((start as usize, end as usize))
 }

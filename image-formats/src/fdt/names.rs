@@ -22,11 +22,7 @@ pub(crate) struct Names<'i, 'e> {
 impl<'i, 'e> Names<'i, 'e> {
     /// The names for patching a blob whose strings block is `input` with `edits`.
     pub(crate) fn new(input: &'i [u8], edits: &'e Edits<'e>, create_reserved: bool) -> Self {
-        Names {
-            input,
-            edits,
-            create_reserved,
-        }
+        Names { input, edits, create_reserved }
     }
 
     /// Every name the patcher may write, in a fixed order (with repeats).
@@ -34,12 +30,10 @@ impl<'i, 'e> Names<'i, 'e> {
         let reserving = !self.edits.reserve.is_empty();
         let no_map = self.edits.reserve.iter().any(|r| r.no_map);
         let chosen = self.edits.chosen_set.iter().map(|(name, _)| *name);
-        let reservation = RESERVATION_NAMES
-            .into_iter()
-            .filter(move |&n| reserving && (n != "no-map" || no_map));
-        let created = RESERVED_MEMORY_NAMES
-            .into_iter()
-            .filter(move |_| reserving && self.create_reserved);
+        let reservation =
+            RESERVATION_NAMES.into_iter().filter(move |&n| reserving && (n != "no-map" || no_map));
+        let created =
+            RESERVED_MEMORY_NAMES.into_iter().filter(move |_| reserving && self.create_reserved);
         chosen.chain(reservation).chain(created)
     }
 

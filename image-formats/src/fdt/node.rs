@@ -31,13 +31,7 @@ impl<'a> Node<'a> {
         body: usize,
         parent: Option<usize>,
     ) -> Self {
-        Node {
-            fdt,
-            name,
-            offset,
-            body,
-            parent,
-        }
+        Node { fdt, name, offset, body, parent }
     }
 
     /// The node's name with its unit address (`"pl011@9000000"`); `""` for the root.
@@ -52,18 +46,12 @@ impl<'a> Node<'a> {
 
     /// The node's properties as `(name, value)`, in blob order.
     pub fn properties(&self) -> Properties<'a> {
-        Properties {
-            cursor: Some(Cursor::at(self.fdt, self.body)),
-        }
+        Properties { cursor: Some(Cursor::at(self.fdt, self.body)) }
     }
 
     /// The node's direct children, in blob order.
     pub fn children(&self) -> Children<'a> {
-        Children {
-            cursor: Some(Cursor::at(self.fdt, self.body)),
-            depth: 0,
-            parent: self.offset,
-        }
+        Children { cursor: Some(Cursor::at(self.fdt, self.body)), depth: 0, parent: self.offset }
     }
 
     /// The value of property `name`, if the node has it.
@@ -76,12 +64,9 @@ impl<'a> Node<'a> {
         let mut cursor = Cursor::at(self.fdt, self.body);
         loop {
             match cursor.next_token()?.1 {
-                Token::Prop {
-                    name: n,
-                    value,
-                    value_offset,
-                    ..
-                } if n == name => return Ok(Some((value, value_offset))),
+                Token::Prop { name: n, value, value_offset, .. } if n == name => {
+                    return Ok(Some((value, value_offset)))
+                }
                 Token::Prop { .. } => {}
                 Token::Begin { .. } | Token::End | Token::Finish => return Ok(None),
             }
@@ -106,10 +91,9 @@ impl<'a> Node<'a> {
         let Some((value, at)) = self.property_at(name)? else {
             return Ok(None);
         };
-        be_u32(value).map(Some).ok_or(FdtError::new(
-            at,
-            FdtErrorKind::BadPropertyLength { len: value.len() },
-        ))
+        be_u32(value)
+            .map(Some)
+            .ok_or(FdtError::new(at, FdtErrorKind::BadPropertyLength { len: value.len() }))
     }
 
     /// This node's `(#address-cells, #size-cells)`, which apply to its children's `reg`
@@ -117,10 +101,7 @@ impl<'a> Node<'a> {
     pub fn child_cells(&self) -> Result<(u32, u32), FdtError> {
         let address = self.u32_property("#address-cells")?;
         let size = self.u32_property("#size-cells")?;
-        Ok((
-            address.unwrap_or(DEFAULT_ADDRESS_CELLS),
-            size.unwrap_or(DEFAULT_SIZE_CELLS),
-        ))
+        Ok((address.unwrap_or(DEFAULT_ADDRESS_CELLS), size.unwrap_or(DEFAULT_SIZE_CELLS)))
     }
 
     /// The parent node (`None` for the root). The node returned does not know its own parent,
@@ -134,10 +115,7 @@ impl<'a> Node<'a> {
             (_, Token::Begin { name }) => {
                 Ok(Some(Node::new(self.fdt, name, at, cursor.pos(), None)))
             }
-            (at, t) => Err(FdtError::new(
-                at,
-                FdtErrorKind::BadToken { token: t.code() },
-            )),
+            (at, t) => Err(FdtError::new(at, FdtErrorKind::BadToken { token: t.code() })),
         }
     }
 
@@ -146,11 +124,7 @@ impl<'a> Node<'a> {
     /// here (whole entries, at most 2 cells each, no wrap), so iterating cannot fail.
     pub fn reg(&self) -> Result<RegIter<'a>, FdtError> {
         let Some((data, at)) = self.property_at("reg")? else {
-            return Ok(RegIter {
-                data: &[],
-                address_cells: 0,
-                size_cells: 0,
-            });
+            return Ok(RegIter { data: &[], address_cells: 0, size_cells: 0 });
         };
         let (address_cells, size_cells) = match self.parent()? {
             Some(parent) => parent.child_cells()?,
@@ -158,24 +132,14 @@ impl<'a> Node<'a> {
         };
         let supported = address_cells <= 2 && size_cells <= 2 && address_cells + size_cells > 0;
         if !supported {
-            let kind = FdtErrorKind::UnsupportedCells {
-                address_cells,
-                size_cells,
-            };
+            let kind = FdtErrorKind::UnsupportedCells { address_cells, size_cells };
             return Err(FdtError::new(at, kind));
         }
         let entry = (address_cells + size_cells) as usize * 4;
         if data.len() % entry != 0 {
-            return Err(FdtError::new(
-                at,
-                FdtErrorKind::BadPropertyLength { len: data.len() },
-            ));
+            return Err(FdtError::new(at, FdtErrorKind::BadPropertyLength { len: data.len() }));
         }
-        let iter = RegIter {
-            data,
-            address_cells,
-            size_cells,
-        };
+        let iter = RegIter { data, address_cells, size_cells };
         for (i, range) in iter.clone().enumerate() {
             MemRange::checked(range.base, range.size, at + i * entry)?;
         }
@@ -266,13 +230,7 @@ impl<'a> Iterator for Children<'a> {
                     self.depth += 1;
                     if self.depth == 1 {
                         let fdt = cursor.fdt();
-                        return Some(Ok(Node::new(
-                            fdt,
-                            name,
-                            at,
-                            cursor.pos(),
-                            Some(self.parent),
-                        )));
+                        return Some(Ok(Node::new(fdt, name, at, cursor.pos(), Some(self.parent))));
                     }
                 }
                 Token::End if self.depth > 0 => self.depth -= 1,

@@ -55,11 +55,7 @@ pub fn patched_size_bound(fdt: &Fdt, edits: &Edits) -> usize {
     let structure = layout.struct_end - layout.struct_start;
     let strings = layout.strings_end - layout.strings_start;
     let new_names = Names::new(fdt.strings_block(), edits, true).appended_size();
-    let set: usize = edits
-        .chosen_set
-        .iter()
-        .map(|(_, v)| prop_size(v.len()))
-        .sum();
+    let set: usize = edits.chosen_set.iter().map(|(_, v)| prop_size(v.len())).sum();
     let chosen = begin_node_size(CHOSEN.len()) + 4;
     let reserved_memory =
         begin_node_size(RESERVED_MEMORY.len()) + 2 * prop_size(4) + prop_size(0) + 4;
@@ -114,10 +110,7 @@ pub fn patch(fdt: &Fdt, edits: &Edits, out: &mut [u8]) -> Result<usize, FdtError
         boot_cpuid_phys: fdt.boot_cpuid_phys(),
     };
     if u32::try_from(strings_end).is_err() {
-        let kind = FdtErrorKind::BadTotalSize {
-            totalsize: u32::MAX,
-            available: strings_end,
-        };
+        let kind = FdtErrorKind::BadTotalSize { totalsize: u32::MAX, available: strings_end };
         return Err(FdtError::new(0, kind));
     }
     const _: () = assert!(HEADER_LEN % 8 == 0 && RSV_ENTRY_LEN % 8 == 0);

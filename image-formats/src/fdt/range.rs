@@ -23,10 +23,7 @@ impl MemRange {
     pub(crate) fn checked(base: u64, size: u64, offset: usize) -> Result<Self, FdtError> {
         match base.checked_add(size) {
             Some(_) => Ok(MemRange { base, size }),
-            None => Err(FdtError::new(
-                offset,
-                FdtErrorKind::RangeOverflow { base, size },
-            )),
+            None => Err(FdtError::new(offset, FdtErrorKind::RangeOverflow { base, size })),
         }
     }
 }
@@ -41,10 +38,7 @@ pub struct RangeList<const N: usize> {
 impl<const N: usize> RangeList<N> {
     /// An empty list.
     pub const fn new() -> Self {
-        RangeList {
-            items: [MemRange { base: 0, size: 0 }; N],
-            len: 0,
-        }
+        RangeList { items: [MemRange { base: 0, size: 0 }; N], len: 0 }
     }
 
     /// Appends `range`; `Err(range)` when the list is full.

@@ -29,12 +29,7 @@ impl ReservedCells {
             None => (fdt.root()?, true),
         };
         let (address, size) = node.child_cells()?;
-        Ok(ReservedCells {
-            address,
-            size,
-            offset: node.offset(),
-            create,
-        })
+        Ok(ReservedCells { address, size, offset: node.offset(), create })
     }
 }
 
@@ -92,12 +87,7 @@ pub(crate) fn stream(
                 }
                 w.begin_node(name)?;
             }
-            Token::Prop {
-                name,
-                nameoff,
-                value,
-                ..
-            } => {
+            Token::Prop { name, nameoff, value, .. } => {
                 let edited = edits.chosen_set.iter().any(|(n, _)| *n == name)
                     || edits.chosen_remove.contains(&name);
                 if !(s.in_chosen && s.depth == 2 && edited) {
@@ -154,10 +144,7 @@ fn close_root(
 
 /// Whether a `/reserved-memory` child called `name` is one the edits write anew.
 fn replaced(edits: &Edits, name: &str) -> bool {
-    edits
-        .reserve
-        .iter()
-        .any(|r| is_unit_name(name, r.name, r.range.base))
+    edits.reserve.iter().any(|r| is_unit_name(name, r.name, r.range.base))
 }
 
 /// The `chosen_set` properties, each name once (its last value).

@@ -11,17 +11,11 @@ impl<'a> Fdt<'a> {
         let tail = block
             .get(nameoff as usize..)
             .filter(|t| !t.is_empty())
-            .ok_or(FdtError::new(
-                field,
-                FdtErrorKind::BadNameOffset {
-                    nameoff,
-                    strings_size,
-                },
-            ))?;
-        let len = tail.iter().position(|&b| b == 0).ok_or(FdtError::new(
-            field,
-            FdtErrorKind::UnterminatedString { nameoff },
-        ))?;
+            .ok_or(FdtError::new(field, FdtErrorKind::BadNameOffset { nameoff, strings_size }))?;
+        let len = tail
+            .iter()
+            .position(|&b| b == 0)
+            .ok_or(FdtError::new(field, FdtErrorKind::UnterminatedString { nameoff }))?;
         core::str::from_utf8(&tail[..len]).map_err(|_| FdtError::new(field, FdtErrorKind::NotUtf8))
     }
 

@@ -132,9 +132,7 @@ fn stdout_device<'a>(fdt: &Fdt<'a>, stdout_path: &'a str) -> Result<Option<Devic
     };
     let compatible = node.str_property("compatible")?;
     let reg = node.reg()?.next();
-    Ok(compatible
-        .zip(reg)
-        .map(|(compatible, reg)| Device { compatible, reg }))
+    Ok(compatible.zip(reg).map(|(compatible, reg)| Device { compatible, reg }))
 }
 
 /// `linux,initrd-start` and `linux,initrd-end` of `/chosen` as a range.
@@ -143,10 +141,9 @@ fn initrd(chosen: &Node<'_>) -> Result<Option<MemRange>, FdtError> {
         let Some((value, at)) = chosen.property_at(name)? else {
             return Ok(None);
         };
-        be_u32_or_u64(value).map(Some).ok_or(FdtError::new(
-            at,
-            FdtErrorKind::BadPropertyLength { len: value.len() },
-        ))
+        be_u32_or_u64(value)
+            .map(Some)
+            .ok_or(FdtError::new(at, FdtErrorKind::BadPropertyLength { len: value.len() }))
     };
     let (Some(start), Some(end)) = (number("linux,initrd-start")?, number("linux,initrd-end")?)
     else {
@@ -154,13 +151,7 @@ fn initrd(chosen: &Node<'_>) -> Result<Option<MemRange>, FdtError> {
     };
     if end < start {
         let at = chosen.offset();
-        return Err(FdtError::new(
-            at,
-            FdtErrorKind::InitrdEndBeforeStart { start, end },
-        ));
+        return Err(FdtError::new(at, FdtErrorKind::InitrdEndBeforeStart { start, end }));
     }
-    Ok(Some(MemRange {
-        base: start,
-        size: end - start,
-    }))
+    Ok(Some(MemRange { base: start, size: end - start }))
 }

@@ -23,12 +23,7 @@ pub(crate) enum Token<'a> {
     End,
     /// `FDT_PROP`: the name from the strings block (and its `nameoff`), the value, and the
     /// value's offset.
-    Prop {
-        name: &'a str,
-        nameoff: u32,
-        value: &'a [u8],
-        value_offset: usize,
-    },
+    Prop { name: &'a str, nameoff: u32, value: &'a [u8], value_offset: usize },
     /// `FDT_END`.
     Finish,
 }
@@ -106,19 +101,11 @@ impl<'a> Cursor<'a> {
         let rest = self.rest(value_offset);
         let value = rest.get(..len as usize).ok_or(FdtError::new(
             at,
-            FdtErrorKind::StructOverrun {
-                needed: u64::from(len),
-                remaining: rest.len(),
-            },
+            FdtErrorKind::StructOverrun { needed: u64::from(len), remaining: rest.len() },
         ))?;
         let name = self.fdt.string_at(nameoff, at + 4)?;
         self.pos = align4(value_offset + value.len());
-        Ok(Token::Prop {
-            name,
-            nameoff,
-            value,
-            value_offset,
-        })
+        Ok(Token::Prop { name, nameoff, value, value_offset })
     }
 
     /// The structure block from `at` to its end (empty past the end).
@@ -132,10 +119,7 @@ impl<'a> Cursor<'a> {
         let rest = self.rest(at);
         let word = rest.get(..4).ok_or(FdtError::new(
             at,
-            FdtErrorKind::StructOverrun {
-                needed: 4,
-                remaining: rest.len(),
-            },
+            FdtErrorKind::StructOverrun { needed: 4, remaining: rest.len() },
         ))?;
         Ok(u32::from_be_bytes(word.try_into().unwrap_or_default()))
     }
@@ -159,9 +143,7 @@ pub(crate) fn validate(fdt: &Fdt<'_>) -> Result<(), FdtError> {
         match token {
             Token::Begin { .. } => {
                 if depth == 0 && seen_root {
-                    return fail(FdtErrorKind::OutsideRoot {
-                        token: FDT_BEGIN_NODE,
-                    });
+                    return fail(FdtErrorKind::OutsideRoot { token: FDT_BEGIN_NODE });
                 }
                 depth += 1;
                 seen_root = true;

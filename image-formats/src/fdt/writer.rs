@@ -29,16 +29,10 @@ impl<'o> Writer<'o> {
     /// Appends `bytes`.
     pub(crate) fn bytes(&mut self, bytes: &[u8]) -> Result<(), FdtError> {
         let available = self.out.len().saturating_sub(self.pos);
-        let room = self
-            .out
-            .get_mut(self.pos..self.pos + bytes.len())
-            .ok_or(FdtError::new(
-                self.pos,
-                FdtErrorKind::OutputTooSmall {
-                    needed: bytes.len(),
-                    available,
-                },
-            ))?;
+        let room = self.out.get_mut(self.pos..self.pos + bytes.len()).ok_or(FdtError::new(
+            self.pos,
+            FdtErrorKind::OutputTooSmall { needed: bytes.len(), available },
+        ))?;
         room.copy_from_slice(bytes);
         self.pos += bytes.len();
         Ok(())

@@ -50,10 +50,7 @@ impl fmt::Display for ImageError {
                 write!(f, "truncated: {len} bytes, the header needs {HEADER_LEN}")
             }
             ImageErrorKind::BadMagic { found } => {
-                write!(
-                    f,
-                    "bad magic {found:#010x}, expected {MAGIC:#010x} (\"ARM\\x64\")"
-                )
+                write!(f, "bad magic {found:#010x}, expected {MAGIC:#010x} (\"ARM\\x64\")")
             }
             ImageErrorKind::BigEndian { flags } => {
                 write!(f, "big-endian kernel (flags {flags:#x}, bit 0 set); only little-endian kernels boot")

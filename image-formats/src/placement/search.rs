@@ -21,10 +21,7 @@ pub(super) struct Span {
 impl Span {
     /// `[base, base + size)`, ending at `u64::MAX` when the sum would wrap.
     pub(super) fn new(base: u64, size: u64) -> Self {
-        Span {
-            start: base,
-            end: base.saturating_add(size),
-        }
+        Span { start: base, end: base.saturating_add(size) }
     }
 
     /// Whether the two spans share a byte. Empty spans share nothing.
@@ -46,18 +43,12 @@ pub(super) struct Obstacles<'a> {
 impl<'a> Obstacles<'a> {
     /// The occupied regions and the initrd.
     pub(super) fn new(occupied: &'a [Region], initrd: Option<Span>) -> Self {
-        Obstacles {
-            occupied,
-            extra: [initrd, None],
-        }
+        Obstacles { occupied, extra: [initrd, None] }
     }
 
     /// The same obstacles plus `span`.
     pub(super) fn with(&self, span: Span) -> Self {
-        Obstacles {
-            occupied: self.occupied,
-            extra: [self.extra[0], Some(span)],
-        }
+        Obstacles { occupied: self.occupied, extra: [self.extra[0], Some(span)] }
     }
 
     /// The highest end among the obstacles that overlap `span`, or `None` when it is free.

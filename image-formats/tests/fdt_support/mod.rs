@@ -59,16 +59,7 @@ pub const TOTAL: usize = 0xa4;
 pub fn tiny() -> Vec<u8> {
     let mut b = Vec::new();
     let words = |b: &mut Vec<u8>, ws: &[u32]| ws.iter().for_each(|w| b.extend(w.to_be_bytes()));
-    words(
-        &mut b,
-        &[
-            0xd00d_feed,
-            TOTAL as u32,
-            STRUCT as u32,
-            STRINGS as u32,
-            RSV as u32,
-        ],
-    );
+    words(&mut b, &[0xd00d_feed, TOTAL as u32, STRUCT as u32, STRINGS as u32, RSV as u32]);
     words(&mut b, &[17, 16, 0, 24, (STRINGS - STRUCT) as u32]);
     words(&mut b, &[0, 0x8000_0000, 0, 0x1000, 0, 0, 0, 0]);
     words(&mut b, &[1, 0, 3, 4, 0, 2, 4, 1]);
@@ -121,29 +112,18 @@ pub fn dtc_decompile(blob: &[u8]) -> Result<(String, String), String> {
              run `cargo xtask setup` to install it"
         ),
     };
-    child
-        .stdin
-        .take()
-        .expect("stdin")
-        .write_all(blob)
-        .expect("write to dtc");
+    child.stdin.take().expect("stdin").write_all(blob).expect("write to dtc");
     let out = child.wait_with_output().expect("wait for dtc");
     let stderr = String::from_utf8_lossy(&out.stderr).into_owned();
     if out.status.success() {
-        Ok((
-            String::from_utf8(out.stdout).expect("dtc prints UTF-8"),
-            stderr,
-        ))
+        Ok((String::from_utf8(out.stdout).expect("dtc prints UTF-8"), stderr))
     } else {
         Err(stderr)
     }
 }
 
 /// The resident region the hand-off edits reserve.
-pub const SPRINGBOARD: MemRange = MemRange {
-    base: 0x7fff_0000,
-    size: 0x1_0000,
-};
+pub const SPRINGBOARD: MemRange = MemRange { base: 0x7fff_0000, size: 0x1_0000 };
 /// The `rng-seed` the hand-off edits set.
 pub const SEED: [u8; 32] = [0x5a; 32];
 
@@ -169,14 +149,6 @@ pub fn with_handoff_edits<R>(f: impl FnOnce(&Edits) -> R) -> R {
         ("linux,initrd-end", &end),
         ("rng-seed", &SEED),
     ];
-    let reserve = [Reservation {
-        name: "springboard",
-        range: SPRINGBOARD,
-        no_map: true,
-    }];
-    f(&Edits {
-        chosen_set: &set,
-        chosen_remove: &["kaslr-seed"],
-        reserve: &reserve,
-    })
+    let reserve = [Reservation { name: "springboard", range: SPRINGBOARD, no_map: true }];
+    f(&Edits { chosen_set: &set, chosen_remove: &["kaslr-seed"], reserve: &reserve })
 }

@@ -37,19 +37,13 @@ impl Case {
     }
 
     pub fn first_bank(&self) -> Option<Range> {
-        self.dram
-            .iter()
-            .filter(|b| b.size != 0)
-            .min_by_key(|b| b.base)
-            .copied()
+        self.dram.iter().filter(|b| b.size != 0).min_by_key(|b| b.base).copied()
     }
 
     /// Everything a placed range must avoid, as `[start, end)` pairs.
     pub fn obstacles(&self) -> Vec<(u128, u128)> {
         let occupied = self.occupied.iter().map(|r| span(r.base, r.size));
-        occupied
-            .chain(self.initrd.map(|r| span(r.base, r.size)))
-            .collect()
+        occupied.chain(self.initrd.map(|r| span(r.base, r.size))).collect()
     }
 
     /// Whether `[start, end)` lies inside one non-empty bank (the lowest one if `first_only`).
@@ -98,11 +92,7 @@ impl Case {
     }
 
     pub fn top(&self) -> u128 {
-        self.dram
-            .iter()
-            .map(|b| span(b.base, b.size).1)
-            .max()
-            .unwrap_or(0)
+        self.dram.iter().map(|b| span(b.base, b.size).1).max().unwrap_or(0)
     }
 }
 
@@ -123,14 +113,8 @@ pub fn check_plan(case: &Case, p: &Plan) -> Result<(), TestCaseError> {
     let k = case.kernel;
     prop_assert_eq!(p.kernel_entry, p.kernel_base + k.load_offset);
     prop_assert_eq!(p.kernel_end, p.kernel_entry + k.footprint);
-    prop_assert!(
-        case.kernel_ok(u128::from(p.kernel_base), true),
-        "kernel breaks a rule: {p:x?}"
-    );
-    prop_assert!(
-        case.dtb_ok(u128::from(p.dtb), image_of(p)),
-        "dtb breaks a rule: {p:x?}"
-    );
+    prop_assert!(case.kernel_ok(u128::from(p.kernel_base), true), "kernel breaks a rule: {p:x?}");
+    prop_assert!(case.dtb_ok(u128::from(p.dtb), image_of(p)), "dtb breaks a rule: {p:x?}");
     Ok(())
 }
 
@@ -157,10 +141,7 @@ pub fn check_against_scan(case: &Case, dtb_step: u128) -> Result<(), TestCaseErr
         return Ok(());
     };
     let k = case.kernel;
-    let image = (
-        base + u128::from(k.load_offset),
-        base + u128::from(k.load_offset + k.footprint),
-    );
+    let image = (base + u128::from(k.load_offset), base + u128::from(k.load_offset + k.footprint));
     let above = image.1.div_ceil(KERNEL_ALIGN) * KERNEL_ALIGN;
     let dtb = (above..top)
         .step_by(KERNEL_ALIGN as usize)
@@ -172,12 +153,7 @@ pub fn check_against_scan(case: &Case, dtb_step: u128) -> Result<(), TestCaseErr
             prop_assert_eq!((u128::from(p.kernel_base), u128::from(p.dtb)), (base, dtb));
             check_plan(case, &p)?;
         }
-        None => prop_assert_eq!(
-            got,
-            Err(PlacementError::NoRoomForDtb {
-                size: case.dtb_size
-            })
-        ),
+        None => prop_assert_eq!(got, Err(PlacementError::NoRoomForDtb { size: case.dtb_size })),
     }
     Ok(())
 }

@@ -1,6 +1,0 @@
-//! placeholder
-use anyhow::Result;
-pub struct Assets;
-pub fn run() -> Result<Assets> {
-    Ok(Assets)
-}
