@@ -25,6 +25,7 @@ pub struct Qemu {
     name: String,
     timeout: Duration,
     forbidden: Vec<String>,
+    banners: usize,
 }
 
 impl Qemu {
@@ -54,6 +55,7 @@ impl Qemu {
             name: name.to_string(),
             timeout: Duration::from_secs(120),
             forbidden: Vec::new(),
+            banners: 1,
         }
     }
 
@@ -85,6 +87,13 @@ impl Qemu {
         self
     }
 
+    /// How many times springboard's banner may appear (1 unless the run re-enters springboard,
+    /// e.g. through kexec); one more ends the run at once as a failure.
+    pub fn allow_banners(mut self, banners: usize) -> Self {
+        self.banners = banners;
+        self
+    }
+
     /// How long the whole run may take.
     pub fn timeout(mut self, timeout: Duration) -> Self {
         self.timeout = timeout;
@@ -107,6 +116,7 @@ impl Qemu {
         let mut run = Run { lines: Vec::new(), transcript: transcript_path };
         let deadline = Instant::now() + self.timeout;
         let mut next = 0;
+        let mut banners = 0;
         let result = loop {
             let left = deadline.saturating_duration_since(Instant::now());
             match lines.recv_timeout(left) {
@@ -118,6 +128,11 @@ impl Qemu {
                     if let Some(bad) = bad_patterns.find(|p| line.contains(*p)) {
                         run.lines.push(line);
                         break Err(format!("bad pattern `{bad}` on the console"));
+                    }
+                    banners += usize::from(line.contains(crate::BANNER));
+                    if banners > self.banners {
+                        run.lines.push(line);
+                        break Err(format!("springboard's banner appeared {banners} times"));
                     }
                     if next < milestones.len() && line.contains(milestones[next]) {
                         next += 1;

@@ -28,7 +28,7 @@ pub struct Assets {
 fn download(package: &str, dir: &Path) -> Result<PathBuf> {
     let name = package.trim_end_matches(":arm64");
     println!("setup: downloading {package} (apt-get download)…");
-    cmd::run("apt-get", &["download", "-q", package], Some(dir))?;
+    cmd::run("apt-get", &["download", package], Some(dir))?;
     let deb = std::fs::read_dir(dir)?
         .filter_map(|e| e.ok().map(|e| e.path()))
         .filter(|p| {
