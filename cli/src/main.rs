@@ -37,7 +37,7 @@ struct Cli {
 /// The subcommands.
 #[derive(Debug, Subcommand)]
 enum Command {
-    /// Pack a kernel (with optional initrd, DTB and command line) into a one-entry bundle.
+    /// Pack kernels (with optional initrd, DTB and command line) into a bundle of boot entries.
     Pack(pack::PackArgs),
     /// Tell what a file is (arm64 Image, DTB, bundle, gzip) and print its headers and tables.
     Inspect(inspect::InspectArgs),

@@ -11,6 +11,10 @@ extern crate alloc;
 
 pub mod bundle;
 pub mod cmdline;
+#[cfg(feature = "alloc")]
+pub mod cpio;
 pub mod fdt;
 pub mod image;
 pub mod placement;
+pub mod seeds;
+pub mod state;

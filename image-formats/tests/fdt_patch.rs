@@ -92,3 +92,15 @@ fn rejects_bad_edit_names() {
         assert_eq!(e.kind, FdtErrorKind::BadEditName, "{name:?}");
     }
 }
+
+#[test]
+fn replaces_an_existing_property_of_a_root_child_and_adds_nothing() {
+    let replace: [(&str, &str, &[u8]); 2] =
+        [("psci", "method", b"hvc\0"), ("psci", "no-such-property", b"x\0")];
+    let out = patched(QEMU_VIRT, &Edits { replace: &replace, ..Edits::default() });
+    let fdt = Fdt::new(&out).unwrap();
+    assert_eq!(summarize(&fdt).unwrap().psci_method, Some("hvc"));
+    let psci = fdt.find_node("/psci").unwrap().unwrap();
+    assert_eq!(psci.property("no-such-property").unwrap(), None);
+    assert_eq!(summarize(&Fdt::new(QEMU_VIRT).unwrap()).unwrap().psci_method, Some("smc"));
+}

@@ -35,6 +35,27 @@ pub fn sync_icache(start: u64, len: u64) {
     unsafe { asm!("ic ialluis", "dsb ish", "isb", options(nostack, preserves_flags)) };
 }
 
+/// Asks EL2 who serves `hvc` (SMCCC vendor hypervisor UID) and whether it is a springboard
+/// stub. Only called at EL1 when EL2 is implemented (`ID_AA64PFR0_EL1.EL2 != 0`).
+pub fn springboard_stub_resident() -> bool {
+    let pfr0: u64;
+    // SAFETY: reading an ID register has no side effects.
+    unsafe { asm!("mrs {}, id_aa64pfr0_el1", out(reg) pfr0, options(nomem, nostack)) };
+    if (pfr0 >> 8) & 0xf == 0 {
+        return false;
+    }
+    let uid: [u64; 4];
+    // SAFETY: an SMCCC query: the callee changes only x0..x3 (SMCCC 1.1, preserved x4..x17);
+    // a hypervisor that does not know it answers NOT_SUPPORTED (-1) in x0.
+    unsafe {
+        let (mut a, b, c, d): (u64, u64, u64, u64);
+        a = stub::abi::SMCCC_VENDOR_HYP_UID;
+        asm!("hvc #0", inout("x0") a, out("x1") b, out("x2") c, out("x3") d, options(nostack));
+        uid = [a, b, c, d];
+    }
+    uid.iter().zip(stub::abi::SPRINGBOARD_UID).all(|(&got, want)| got == u64::from(want))
+}
+
 /// Makes an `hvc #0` call to the EL2 stub with the hyp-stub ABI's registers and returns `x0`.
 pub fn hvc(x0: u64, x1: u64) -> u64 {
     let ret: u64;
@@ -44,21 +65,22 @@ pub fn hvc(x0: u64, x1: u64) -> u64 {
     ret
 }
 
-/// Enters the next image at EL2 through the stub's `HVC_SOFT_RESTART`: `x0 = dtb`, `x1 = 0`,
-/// `x2 = 0`, MMU and caches off, exceptions masked.
+/// Enters `entry` at EL2 through the stub's `HVC_SOFT_RESTART` with `x0 = arg0`,
+/// `x1 = arg1`, `x2 = 0`, MMU and caches off, exceptions masked.
 ///
 /// # Safety
-/// `entry` must be the entry point of a verified image placed according to the plan, with its
-/// bytes cleaned to the point of coherency, and `dtb` a valid DTB that stays untouched.
-pub unsafe fn soft_restart(entry: u64, dtb: u64) -> ! {
+/// `entry` must be the entry point of a verified image placed according to the plan (or the
+/// resident stub's own launch routine), with its bytes cleaned to the point of coherency, and
+/// the arguments what that entry expects.
+pub unsafe fn soft_restart(entry: u64, arg0: u64, arg1: u64) -> ! {
     // SAFETY: the caller vouches for the image; the stub never returns from this call.
     unsafe {
         asm!(
             "hvc #0",
             in("x0") stub::abi::HVC_SOFT_RESTART,
             in("x1") entry,
-            in("x2") dtb,
-            in("x3") 0u64,
+            in("x2") arg0,
+            in("x3") arg1,
             in("x4") 0u64,
             options(noreturn, nostack),
         )
@@ -111,4 +133,31 @@ pub unsafe fn jump(entry: u64, dtb: u64) -> ! {
             options(noreturn, nostack),
         )
     }
+}
+
+/// A 64-bit random number from `RNDR` (FEAT_RNG), if the CPU has it and it delivered one.
+pub fn rndr() -> Option<u64> {
+    let isar0: u64;
+    // SAFETY: reading an ID register has no side effects.
+    unsafe { asm!("mrs {}, id_aa64isar0_el1", out(reg) isar0, options(nomem, nostack)) };
+    if isar0 >> 60 == 0 {
+        return None;
+    }
+    let (value, ok): (u64, u64);
+    // SAFETY: RNDR exists (checked above); reading it only returns a number and sets NZCV
+    // (Z set when no number could be delivered).
+    unsafe {
+        asm!("mrs {v}, s3_3_c2_c4_0", "cset {ok}, ne", v = out(reg) value, ok = out(reg) ok,
+             options(nomem, nostack));
+    }
+    (ok == 1).then_some(value)
+}
+
+/// The physical counter, a little boot-to-boot entropy when nothing better exists.
+pub fn counter() -> u64 {
+    let value: u64;
+    // SAFETY: reading CNTPCT_EL0 is allowed at EL1 (CNTHCTL_EL2.EL1PCTEN is set) and has no
+    // side effects.
+    unsafe { asm!("isb", "mrs {}, cntpct_el0", out(reg) value, options(nomem, nostack)) };
+    value
 }

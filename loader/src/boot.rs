@@ -1,15 +1,14 @@
-//! The boot flow at EL1: DTB → board → console → bundle → entry → verify → place → hand off.
-//! Each step prints one line saying what it found or did.
+//! The boot flow at EL1: DTB → board → console → bundle → state → entry → verify → place →
+//! hand off. Each step prints one line saying what it found or did.
 
 use crate::console::{self, Size};
 use crate::error::BootError;
-use crate::handoff::Cmdline;
-use crate::{arch, dtb, handoff, mem, say};
-use image_formats::bundle::{Bundle, Entry, Payload};
-use image_formats::cmdline;
-use image_formats::fdt::{self, MemRange, Summary};
-use image_formats::image::ImageHeader;
-use image_formats::placement::{self, KernelRequest, Region, Request};
+use crate::options::Options;
+use crate::state_page::{self, StatePage};
+use crate::{arch, attempt, bundle_source, dtb, say};
+use image_formats::bundle::Bundle;
+use image_formats::fdt::{self, Fdt, MemRange, Summary};
+use image_formats::state::{self, Choice, Mode, Outcome, Report, MAX_ENTRIES};
 
 /// Where springboard itself is: its run-time base and its whole footprint.
 pub struct Me {
@@ -21,8 +20,30 @@ pub struct Me {
     pub entry_el: u64,
 }
 
+/// Everything found before an entry is chosen.
+pub struct Found {
+    /// springboard itself.
+    pub me: Me,
+    /// The DTB springboard was given and where it is.
+    pub dtb: Fdt<'static>,
+    /// Its address.
+    pub dtb_addr: u64,
+    /// What it says.
+    pub summary: Summary<'static>,
+    /// The first DRAM bank.
+    pub dram: MemRange,
+    /// The resident stub region (stub + state page).
+    pub resident: MemRange,
+    /// The bundle and its address.
+    pub bundle: Bundle<'static>,
+    /// Its address.
+    pub bundle_base: u64,
+    /// springboard's options from the command line.
+    pub options: Options,
+}
+
 /// Boots the bundle's chosen entry; returns only with the reason it could not.
-pub fn boot(x0: u64, me: &Me) -> Result<core::convert::Infallible, BootError> {
+pub fn boot(x0: u64, me: Me) -> Result<core::convert::Infallible, BootError> {
     let found = dtb::find(x0, boards::DEFAULT)?;
     let summary = fdt::summarize(&found.fdt).map_err(BootError::Dtb)?;
     let board = summary.compatible.and_then(boards::by_compatible).unwrap_or(boards::DEFAULT);
@@ -46,87 +67,92 @@ pub fn boot(x0: u64, me: &Me) -> Result<core::convert::Infallible, BootError> {
         summary.compatible.unwrap_or("?"),
         board.name
     );
+    if me.entry_el == 1 && arch::springboard_stub_resident() {
+        say!("stub: a springboard stub is resident at EL2: re-entering springboard at EL2");
+        // SAFETY: springboard's own image, unchanged since entry, re-entered from its header
+        // with the DTB it was given, exactly as it was first started.
+        unsafe { arch::soft_restart(me.base, found.addr, 0) }
+    }
     let dram = summary.memory.iter().next().copied().ok_or(BootError::NoMemory)?;
     say!("memory: {:#x}..{:#x} ({})", dram.base, dram.end(), Size(dram.size));
-
-    let bundle = load_bundle(&summary)?;
-    let bootargs = summary.bootargs.unwrap_or("");
-    let (index, entry) = choose_entry(&bundle, bootargs)?;
-    say!("entry: {index} \"{}\" of {}", entry.name, bundle.entries().count());
-    let kernel = verified(&bundle, entry.kernel)?;
-    let initrd = entry.initrd.map(|i| verified(&bundle, i)).transpose()?;
-    let dtb_payload = entry.dtb.map(|i| verified(&bundle, i)).transpose()?;
-    let cmdline = entry.cmdline.map(|i| verified(&bundle, i)).transpose()?;
-    if kernel.gzip {
-        return Err(BootError::CompressedKernel);
-    }
-    let header = ImageHeader::parse(kernel.data)?;
-    say!(
-        "kernel: text_offset {:#x}, image_size {:#x}, flags {:#x} ({} bytes in the bundle)",
-        header.text_offset,
-        header.image_size,
-        header.flags,
-        kernel.data.len()
-    );
-
-    let bundle_base = summary.initrd.map_or(0, |r| r.base);
-    let base_dtb = match dtb_payload {
-        Some(p) => fdt::Fdt::new(p.data).map_err(BootError::Dtb)?,
-        None => found.fdt,
-    };
     let resident = MemRange { base: dram.end() - board.resident_size, size: board.resident_size };
-    let mut occupied = Occupied::default();
-    occupied.push(me.base, me.size, "springboard");
-    occupied.push(found.addr, found.fdt.totalsize() as u64, "dtb");
-    occupied.push(bundle_base, bundle.total_size() as u64, "bundle");
-    for r in summary.memreserve.iter() {
-        occupied.push(r.base, r.size, "memreserve");
-    }
-    for r in summary.reserved_memory.iter() {
-        occupied.push(r.base, r.size, "reserved-memory");
-    }
-    if let Some(with) = occupied.overlapping(resident) {
-        return Err(BootError::Resident { base: resident.base, with });
-    }
-    occupied.push(resident.base, resident.size, "resident stub");
-
-    let initrd_range = initrd.map(|p| (bundle_base + p.offset, p.data.len() as u64));
-    let kernel_cmdline = match cmdline {
-        Some(p) => Cmdline::from_payload(p)?,
-        None => Cmdline::from_bootargs(bootargs)?,
-    };
-    let hand = handoff::Handoff {
-        dtb: base_dtb,
-        cmdline: &kernel_cmdline,
-        initrd: initrd_range,
+    let earlier = state_page::earlier(resident);
+    let kept = earlier.as_ref().and_then(|s| s.bundle);
+    let located = bundle_source::find(&summary, &me, kept)?;
+    let options = Options::parse(summary.bootargs.unwrap_or(""))?;
+    let found = Found {
+        me,
+        dtb: found.fdt,
+        dtb_addr: found.addr,
+        summary,
+        dram,
         resident,
+        bundle: located.bundle,
+        bundle_base: located.base,
+        options,
     };
-    let dtb_size = hand.dtb_size_bound() as u64;
-    let dram_banks = [placement::Range { base: dram.base, size: dram.size }];
-    let plan = placement::plan(&Request {
-        dram: &dram_banks,
-        occupied: occupied.as_slice(),
-        kernel: KernelRequest {
-            load_offset: header.load_offset(),
-            footprint: header.footprint(kernel.data.len() as u64),
-            anywhere: header.anywhere(),
-        },
-        dtb_size,
-        initrd: initrd_range.map(|(base, size)| placement::Range { base, size }),
-    })?;
-    say!(
-        "plan: kernel {:#x}..{:#x} (entry {:#x}), dtb {:#x}",
-        plan.kernel_base,
-        plan.kernel_end,
-        plan.kernel_entry,
-        plan.dtb
-    );
-    // SAFETY: the plan gives `[kernel_entry, kernel_end)` to the kernel; it overlaps none of
-    // springboard, the stub, the DTB, the bundle or any reserved range, and lies in DRAM.
-    let dest = unsafe { mem::bytes_mut(plan.kernel_entry, kernel.data.len() as u64) };
-    dest.copy_from_slice(kernel.data);
-    say!("kernel: copied {} to {:#x}", Size(kernel.data.len() as u64), plan.kernel_entry);
-    hand.go(&plan, kernel.data.len() as u64, me.entry_el)
+    let mode = if found.options.sequence { Mode::Sequence } else { Mode::Single };
+    let id = crc32fast::hash(&found.bundle.as_bytes()[..image_formats::bundle::HEADER_SIZE]);
+    let mut page = StatePage::open(resident, earlier, id, mode, &found.dtb);
+    run_entries(&found, &mut page)
+}
+
+/// Chooses entries (state page, fallbacks, sequence) and attempts each until one is handed
+/// over, or nothing is left to try.
+fn run_entries(
+    found: &Found,
+    page: &mut StatePage,
+) -> Result<core::convert::Infallible, BootError> {
+    let mut fallbacks = [None; MAX_ENTRIES];
+    for (slot, entry) in fallbacks.iter_mut().zip(found.bundle.entries()) {
+        *slot = entry.fallback;
+    }
+    let count = found.bundle.entry_count().min(MAX_ENTRIES);
+    let requested = match found.options.entry {
+        Some(name) => found.bundle.entry_by_name(name).ok_or(BootError::NoSuchEntry(name))?.0,
+        None => 0,
+    };
+    if let Some(previous) = page.state.current {
+        let report = match found.options.result {
+            Some(Report::Pass) => "reported pass",
+            Some(Report::Fail) => "reported fail",
+            None => "did not report (reset, panic or hang): failed",
+        };
+        say!("state: boot {}: entry {previous} {report}", page.state.boot_counter);
+    }
+    let mut report = found.options.result;
+    loop {
+        let index = match state::choose(&mut page.state, &fallbacks[..count], requested, report) {
+            Choice::Boot(index) => index,
+            Choice::Finished => finished(found, page),
+        };
+        let err = match attempt::boot_entry(found, index, page) {
+            Err(e) => e,
+            Ok(never) => match never {},
+        };
+        let mut peek = page.state.clone();
+        let next = state::choose(&mut peek, &fallbacks[..count], requested, Some(Report::Fail));
+        if next == Choice::Boot(index)
+            || (next == Choice::Finished && page.state.mode == Mode::Single)
+        {
+            return Err(err);
+        }
+        say!("entry {index} failed: {}: {err}; choosing again", err.code());
+        report = Some(Report::Fail);
+    }
+}
+
+/// Sequence mode, every entry has run: print the results, keep the record, power off.
+fn finished(found: &Found, page: &mut StatePage) -> ! {
+    let mut failed = 0;
+    for (index, entry) in found.bundle.entries().enumerate().take(MAX_ENTRIES) {
+        let outcome = page.state.outcomes[index];
+        failed += usize::from(outcome != Outcome::Passed);
+        say!("sequence: entry {index} \"{}\": {outcome:?}", entry.name);
+    }
+    say!("sequence: finished, {failed} of {} entries did not pass", found.bundle.entry_count());
+    page.commit();
+    arch::system_off(crate::conduit())
 }
 
 /// Picks the PL011 named by `/chosen/stdout-path`, else the board's.
@@ -138,95 +164,4 @@ fn start_console(summary: &Summary, board: &boards::Board) {
     // SAFETY: the DTB (or, without one, the board description) names this PL011 as the
     // console; springboard is the only software running.
     unsafe { console::use_pl011(base) };
-}
-
-/// The bundle in the `/chosen` initrd range, with its framing checked.
-fn load_bundle(summary: &Summary) -> Result<Bundle<'static>, BootError> {
-    let range = summary.initrd.ok_or(BootError::NoBundle)?;
-    if !summary.memory.iter().any(|bank| bank.base <= range.base && range.end() <= bank.end()) {
-        return Err(BootError::BundleOutsideDram { base: range.base, size: range.size });
-    }
-    // SAFETY: the range lies inside a DRAM bank of the DTB (checked above); firmware put the
-    // bundle there and nothing writes it while springboard runs.
-    let bytes = unsafe { mem::bytes(range.base, range.size) };
-    let bundle = Bundle::parse(bytes)?;
-    say!(
-        "bundle: {:#x} ({}), {} payloads, {} entries",
-        range.base,
-        Size(bundle.total_size() as u64),
-        bundle.payloads().count(),
-        bundle.entries().count()
-    );
-    Ok(bundle)
-}
-
-/// `springboard.entry=NAME` from the command line, else the first entry.
-fn choose_entry(
-    bundle: &Bundle<'static>,
-    bootargs: &'static str,
-) -> Result<(usize, Entry<'static>), BootError> {
-    match cmdline::option(bootargs, "entry") {
-        Some(name) => bundle.entry_by_name(name).ok_or(BootError::NoSuchEntry(name)),
-        None => bundle.entry(0).map(|e| (0, e)).ok_or(BootError::NoSuchEntry("(first)")),
-    }
-}
-
-/// Payload `index`, after its CRC32 matched.
-fn verified(bundle: &Bundle<'static>, index: usize) -> Result<Payload<'static>, BootError> {
-    let payload = bundle.payload(index).ok_or(BootError::NoSuchEntry("(payload index)"))?;
-    payload.verify()?;
-    say!(
-        "bundle: {} \"{}\" at +{:#x}, {}, CRC32 {:#010x} ok",
-        payload.kind,
-        payload.name,
-        payload.offset,
-        Size(payload.data.len() as u64),
-        payload.crc32
-    );
-    Ok(payload)
-}
-
-/// The regions the plan must keep clear of: springboard, the stub, the DTB, the bundle and
-/// everything the DTB reserves.
-struct Occupied {
-    regions: [Region; 40],
-    len: usize,
-}
-
-impl Default for Occupied {
-    fn default() -> Self {
-        const NONE: Region = Region { base: 0, size: 0, what: "" };
-        Self { regions: [NONE; 40], len: 0 }
-    }
-}
-
-impl Occupied {
-    /// Adds a region; empty ones are dropped. Past 40 regions the last slot is widened to
-    /// cover the new one too, so nothing is ever forgotten (only the plan gets stricter).
-    fn push(&mut self, base: u64, size: u64, what: &'static str) {
-        if size == 0 {
-            return;
-        }
-        if self.len == self.regions.len() {
-            let last = &mut self.regions[self.len - 1];
-            let start = last.base.min(base);
-            let end = (last.base + last.size).max(base.saturating_add(size));
-            *last = Region { base: start, size: end - start, what: "reserved ranges" };
-            return;
-        }
-        self.regions[self.len] = Region { base, size, what };
-        self.len += 1;
-    }
-
-    fn as_slice(&self) -> &[Region] {
-        &self.regions[..self.len]
-    }
-
-    /// The first region that overlaps `r`.
-    fn overlapping(&self, r: MemRange) -> Option<&'static str> {
-        self.as_slice()
-            .iter()
-            .find(|o| o.base < r.end() && r.base < o.base.saturating_add(o.size))
-            .map(|o| o.what)
-    }
 }

@@ -6,7 +6,7 @@
 //! Registers kept until the call into Rust: `x19` = incoming `x0`, `x20` = the run-time base
 //! of the image, `x21` = the CurrentEL at entry.
 
-use crate::regs;
+use stub::regs;
 
 core::arch::global_asm!(
     r#"
@@ -32,32 +32,14 @@ primary_entry:
     cmp     x21, #{current_el2}
     b.ne    at_el1
 
-    // EL2: assume nothing. Undo a VHE host's E2H/TGE first, then write every register the
-    // rest of springboard relies on. The stub in this image serves `hvc` until the loader
-    // moves it to its resident region.
-    mov     x9, #{hcr_el2}
-    msr     hcr_el2, x9
-    isb
-    movz    x9, #{sctlr_el2_lo}
-    movk    x9, #{sctlr_el2_hi}, lsl #16
-    msr     sctlr_el2, x9
-    mov     x9, #{cptr_el2}
-    msr     cptr_el2, x9
-    msr     hstr_el2, xzr
-    mov     x9, #{cnthctl_el2}
-    msr     cnthctl_el2, x9
-    msr     cntvoff_el2, xzr
-    msr     vttbr_el2, xzr
-    adr     x9, __stub_start
-    msr     vbar_el2, x9
-    movz    x9, #{sctlr_el1_lo}
-    movk    x9, #{sctlr_el1_hi}, lsl #16
-    msr     sctlr_el1, x9
+    // EL2: assume nothing (a VHE kernel may have kexec'd us). The stub's own routine writes
+    // every EL2 register springboard and an EL1 kernel rely on, E2H/TGE first, and points
+    // VBAR_EL2 at the stub inside this image until the loader moves it.
+    bl      stub_el1_env
     mov     x9, #{spsr_el1h}
     msr     spsr_el2, x9
     adr     x9, at_el1
     msr     elr_el2, x9
-    isb
     eret
 
 at_el1:
@@ -104,22 +86,19 @@ bad_relocation:
     wfe
     b       bad_relocation
 "#,
-    image_flags = const regs::IMAGE_FLAGS,
-    current_el2 = const regs::CURRENT_EL2,
-    hcr_el2 = const regs::HCR_EL2,
-    sctlr_el2_lo = const stub::abi::SCTLR_EL2_MMU_OFF & 0xffff,
-    sctlr_el2_hi = const stub::abi::SCTLR_EL2_MMU_OFF >> 16,
-    cptr_el2 = const regs::CPTR_EL2,
-    cnthctl_el2 = const regs::CNTHCTL_EL2,
+    image_flags = const IMAGE_FLAGS,
+    current_el2 = const CURRENT_EL2,
     sctlr_el1_lo = const regs::SCTLR_EL1 & 0xffff,
     sctlr_el1_hi = const regs::SCTLR_EL1 >> 16,
     spsr_el1h = const regs::SPSR_EL2_EL1H_MASKED,
     cpacr_fpen = const regs::CPACR_EL1_FPEN,
-    r_relative = const regs::R_AARCH64_RELATIVE,
+    r_relative = const R_AARCH64_RELATIVE,
 );
 
-// `mov` immediates above must be encodable as a single MOVZ (a 16-bit chunk), and the 32-bit
-// register values must rebuild from two halves.
-const _: () = assert!(regs::HCR_EL2 == 0x8000 << 16);
-const _: () = assert!(regs::SCTLR_EL1 >> 32 == 0);
-const _: () = assert!(regs::CPACR_EL1_FPEN == 0x30 << 16);
+/// `CurrentEL` value at EL2 (the EL is in bits 3:2).
+const CURRENT_EL2: u64 = 2 << 2;
+/// ELF relocation type `R_AARCH64_RELATIVE` (ELF for the Arm 64-bit Architecture, 2023Q3).
+const R_AARCH64_RELATIVE: u64 = 1027;
+/// booting.rst flags: little-endian (bit 0 = 0), 4 KiB pages (bits 2:1 = 1), may be placed
+/// anywhere (bit 3 = 1).
+const IMAGE_FLAGS: u64 = 0xa;

@@ -50,6 +50,13 @@ pub enum BootError {
     Patch(FdtError),
     /// The kernel command line is too long.
     Cmdline(image_formats::cmdline::TooLong),
+    /// A `springboard.` option with a value springboard does not know.
+    BadOption {
+        /// The option, without the `springboard.` prefix.
+        key: &'static str,
+        /// Its value.
+        value: &'static str,
+    },
 }
 
 impl BootError {
@@ -69,6 +76,7 @@ impl BootError {
             Self::Resident { .. } => "resident",
             Self::Patch(_) => "dtb-patch",
             Self::Cmdline(_) => "cmdline",
+            Self::BadOption { .. } => "option",
         }
     }
 }
@@ -97,6 +105,9 @@ impl fmt::Display for BootError {
             Self::Placement(e) => write!(f, "{e}"),
             Self::Resident { base, with } => {
                 write!(f, "resident region at {base:#x} overlaps the {with}")
+            }
+            Self::BadOption { key, value } => {
+                write!(f, "springboard.{key}={value}: unknown value")
             }
             Self::Cmdline(e) => {
                 write!(f, "kernel command line needs {} bytes, at most {}", e.needed, e.capacity)

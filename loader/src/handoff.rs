@@ -8,6 +8,7 @@ use image_formats::bundle::Payload;
 use image_formats::cmdline;
 use image_formats::fdt::{self, Edits, Fdt, MemRange, Reservation};
 use image_formats::placement::Plan;
+use image_formats::seeds::Seeds;
 use stub::abi;
 
 /// arm64 `COMMAND_LINE_SIZE` (Linux 6.12 `arch/arm64/include/uapi/asm/setup.h`).
@@ -56,6 +57,13 @@ pub struct Handoff<'a> {
     pub initrd: Option<(u64, u64)>,
     /// The resident stub region, reserved `no-map` in the kernel's DTB.
     pub resident: MemRange,
+    /// `springboard.handoff=el1`: enter the kernel at EL1 with the stub resident, and point
+    /// the kernel's PSCI at the stub (`hvc`), which relays it to EL3.
+    pub el1: bool,
+    /// Fresh `/chosen/rng-seed` and `kaslr-seed`.
+    pub seeds: Seeds,
+    /// The bundle kept resident for the next run (sequence mode), reserved `no-map`.
+    pub kept_bundle: Option<MemRange>,
 }
 
 impl Handoff<'_> {
@@ -64,17 +72,27 @@ impl Handoff<'_> {
             Some((base, size)) => (fdt::u64_cells(base), fdt::u64_cells(base + size)),
             None => ([0; 8], [0; 8]),
         };
-        let with_initrd = [
+        let kaslr = fdt::u64_cells(self.seeds.kaslr);
+        let all = [
             ("bootargs", self.cmdline.property()),
+            ("rng-seed", &self.seeds.rng[..]),
+            ("kaslr-seed", &kaslr[..]),
             ("linux,initrd-start", &start[..]),
             ("linux,initrd-end", &end[..]),
         ];
         let (chosen_set, chosen_remove): (&[(&str, &[u8])], &[&str]) = match self.initrd {
-            Some(_) => (&with_initrd, &[]),
-            None => (&with_initrd[..1], &["linux,initrd-start", "linux,initrd-end"]),
+            Some(_) => (&all, &[]),
+            None => (&all[..3], &["linux,initrd-start", "linux,initrd-end"]),
         };
-        let reserve = [Reservation { name: "springboard", range: self.resident, no_map: true }];
-        f(&Edits { chosen_set, chosen_remove, reserve: &reserve })
+        let stub = Reservation { name: "springboard", range: self.resident, no_map: true };
+        let reservations = match self.kept_bundle {
+            Some(range) => [stub, Reservation { name: "springboard-bundle", range, no_map: true }],
+            None => [stub, stub],
+        };
+        let reserve = &reservations[..1 + usize::from(self.kept_bundle.is_some())];
+        let psci_hvc: [(&str, &str, &[u8]); 1] = [("psci", "method", b"hvc\0")];
+        let replace: &[(&str, &str, &[u8])] = if self.el1 { &psci_hvc } else { &[] };
+        f(&Edits { chosen_set, chosen_remove, reserve, replace })
     }
 
     /// An upper bound of the patched DTB's size, for the placement plan.
@@ -120,13 +138,24 @@ impl Handoff<'_> {
             unsafe { arch::jump(plan.kernel_entry, plan.dtb) }
         }
         install_stub(self.resident)?;
+        if self.el1 {
+            let launch = self.resident.base + stub::el1_launch_offset();
+            say!(
+                "handoff: HVC_SOFT_RESTART to the stub's EL1 launch at {launch:#x}: kernel {:#x} at EL1, x0 = dtb {:#x}, PSCI through the stub",
+                plan.kernel_entry,
+                plan.dtb
+            );
+            // SAFETY: as above; `stub_el1_launch` prepares EL2 for EL1 and enters the kernel
+            // at EL1 with x0 = the DTB.
+            unsafe { arch::soft_restart(launch, plan.kernel_entry, plan.dtb) }
+        }
         say!(
             "handoff: HVC_SOFT_RESTART to {:#x} at EL2, x0 = dtb {:#x}",
             plan.kernel_entry,
             plan.dtb
         );
         // SAFETY: as above; the stub is installed and serves HVC_SOFT_RESTART.
-        unsafe { arch::soft_restart(plan.kernel_entry, plan.dtb) }
+        unsafe { arch::soft_restart(plan.kernel_entry, plan.dtb, 0) }
     }
 }
 

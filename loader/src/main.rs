@@ -11,7 +11,9 @@
 #![no_main]
 
 mod arch;
+mod attempt;
 mod boot;
+mod bundle_source;
 mod console;
 mod dtb;
 mod entry;
@@ -19,7 +21,9 @@ mod error;
 mod exceptions;
 mod handoff;
 mod mem;
-mod regs;
+mod occupied;
+mod options;
+mod state_page;
 
 use core::fmt;
 use core::sync::atomic::{AtomicBool, Ordering};
@@ -35,7 +39,7 @@ extern "C" {
 extern "C" fn loader_main(x0: u64, image_base: u64, entry_el: u64) -> ! {
     exceptions::install();
     let me = boot::Me { base: image_base, size: image_size(), entry_el };
-    match boot::boot(x0, &me) {
+    match boot::boot(x0, me) {
         Ok(never) => match never {},
         Err(e) => fail(format_args!("{}: {e}", e.code())),
     }
@@ -57,6 +61,15 @@ pub fn set_conduit(conduit: arch::Conduit) {
     PSCI_HVC.store(conduit == arch::Conduit::Hvc, Ordering::Relaxed);
 }
 
+/// How PSCI is reached, as recorded by [`set_conduit`].
+pub fn conduit() -> arch::Conduit {
+    if PSCI_HVC.load(Ordering::Relaxed) {
+        arch::Conduit::Hvc
+    } else {
+        arch::Conduit::Smc
+    }
+}
+
 /// Prints `springboard: error: <detail>` and powers the machine off.
 pub fn fail(detail: fmt::Arguments) -> ! {
     if console::pl011_base().is_none() {
@@ -65,9 +78,7 @@ pub fn fail(detail: fmt::Arguments) -> ! {
     }
     say!("error: {detail}");
     say!("powering off");
-    let conduit =
-        if PSCI_HVC.load(Ordering::Relaxed) { arch::Conduit::Hvc } else { arch::Conduit::Smc };
-    arch::system_off(conduit)
+    arch::system_off(conduit())
 }
 
 #[panic_handler]

@@ -19,6 +19,41 @@ pub const HVC_GET_ICH_VTR_EL2: u64 = 4;
 /// The value returned in `x0` for a call that failed or is not known.
 pub const HVC_STUB_ERR: u64 = 0xbad_ca11;
 
+/// SMCCC (Arm DEN 0028E, 6.2) "Vendor Specific Hypervisor Service" fast calls: how many
+/// functions the service has…
+pub const SMCCC_VENDOR_HYP_CALL_COUNT: u64 = 0x8600_ff00;
+/// …its UID (returned in `w0..w3`)…
+pub const SMCCC_VENDOR_HYP_UID: u64 = 0x8600_ff01;
+/// …and its revision (`x0` major, `x1` minor).
+pub const SMCCC_VENDOR_HYP_REVISION: u64 = 0x8600_ff03;
+/// springboard's UID: what EL1 code reads to know a springboard stub is resident
+/// (UUID 5b1f9a2c-6d0e-4f57-9c3b-52e8b0a4d713, as the four 32-bit words SMCCC returns).
+pub const SPRINGBOARD_UID: [u32; 4] = [0x5b1f_9a2c, 0x6d0e_4f57, 0x9c3b_52e8, 0xb0a4_d713];
+/// The revision of springboard's vendor-hypervisor service: 0.1.
+pub const SPRINGBOARD_REVISION: (u64, u64) = (0, 1);
+/// springboard's vendor-hypervisor service has no functions beyond the generic queries.
+pub const SPRINGBOARD_CALL_COUNT: u64 = 0;
+
+/// PSCI function IDs are `0x8400_00NN` (SMC32) and `0xc400_00NN` (SMC64), `NN < 0x20`
+/// (Arm DEN 0022D, 5.1): the top byte of each…
+pub const PSCI_ID_TOP_BYTES: [u64; 2] = [0x84, 0xc4];
+/// …and the bits between the top byte and the function number, which must be zero.
+pub const PSCI_ID_FUNCTION_BITS: u32 = 5;
+/// PSCI `CPU_ON` function number (`0x84000003` / `0xc4000003`): relayed with the stub's own
+/// secondary entry, so the new CPU drops to EL1 like the first.
+pub const PSCI_CPU_ON_FN: u64 = 3;
+/// PSCI's `INVALID_PARAMETERS` (-2), for a `CPU_ON` whose MPIDR has no slot in the state page.
+pub const PSCI_INVALID_PARAMETERS: i64 = -2;
+
+/// Layout of the resident region: the stub's code (≤ [`STUB_BUDGET`]) and then the state page.
+pub const STATE_PAGE_OFFSET: u64 = STUB_BUDGET as u64;
+/// Offset in the state page of the per-CPU `(entry, context)` slots of relayed `CPU_ON` calls.
+pub const CPU_SLOTS_OFFSET: u64 = 0x800;
+/// Bytes per CPU slot: entry point and context ID.
+pub const CPU_SLOT_SIZE: u64 = 16;
+/// CPUs with a slot: `MPIDR.Aff0 < 8` and `MPIDR.Aff1 < 4` (slot = `Aff1 * 8 + Aff0`).
+pub const CPU_SLOTS: u64 = 32;
+
 /// `ESR_EL2.EC` of an `hvc` executed in AArch64 state (Arm ARM D24.2.40, DDI 0487K.a).
 pub const ESR_EC_HVC64: u64 = 0x16;
 /// `SCTLR_EL2` with every RES1 bit set and nothing else: MMU, alignment checks, data and
@@ -56,6 +91,28 @@ impl StubCall {
     }
 }
 
+// The CPU slots fit in the state page, after the state record.
+const _: () = assert!(CPU_SLOTS_OFFSET + CPU_SLOTS * CPU_SLOT_SIZE <= 0x1000);
+
+/// Whether `x0` is a PSCI function ID (which the stub relays to EL3).
+pub const fn is_psci(x0: u64) -> bool {
+    let top = x0 >> 24;
+    (top == PSCI_ID_TOP_BYTES[0] || top == PSCI_ID_TOP_BYTES[1])
+        && (x0 >> PSCI_ID_FUNCTION_BITS) & 0x7_ffff == 0
+}
+
+/// The state-page slot of the CPU with affinity `mpidr`, if it has one.
+pub const fn cpu_slot(mpidr: u64) -> Option<u64> {
+    let aff0 = mpidr & 0xff;
+    let aff1 = (mpidr >> 8) & 0xff;
+    let upper = (mpidr >> 16) & 0xff | (mpidr >> 32) & 0xff;
+    if aff0 < 8 && aff1 < CPU_SLOTS / 8 && upper == 0 {
+        Some(aff1 * 8 + aff0)
+    } else {
+        None
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -81,6 +138,24 @@ mod tests {
             assert_eq!(StubCall::from_x0(x0), None, "x0 = {x0:#x}");
         }
         assert_eq!(StubCall::from_x0(1), Some(StubCall::SoftRestart));
+    }
+
+    #[test]
+    fn psci_ids_are_recognised_and_nothing_else() {
+        for id in [0x8400_0000, 0x8400_0008, 0xc400_0003, 0x8400_001f] {
+            assert!(is_psci(id), "{id:#x}");
+        }
+        for id in [0x8400_0020, 0x8600_ff01, 0xc500_0000, 0x1_8400_0000, 5, HVC_STUB_ERR] {
+            assert!(!is_psci(id), "{id:#x}");
+        }
+    }
+
+    #[test]
+    fn cpu_slots_cover_two_clusters_of_eight_and_fit_the_state_page() {
+        assert_eq!(cpu_slot(0x8000_0000), Some(0));
+        assert_eq!(cpu_slot(0x0000_0107), Some(15));
+        assert_eq!(cpu_slot(0x0000_0008), None);
+        assert_eq!(cpu_slot(0x0001_0000), None);
     }
 
     #[test]

@@ -9,4 +9,6 @@ pub mod abi;
 #[cfg(target_arch = "aarch64")]
 mod vectors;
 #[cfg(target_arch = "aarch64")]
-pub use vectors::{code, vectors_in_image};
+pub use vectors::{code, el1_launch_offset};
+
+pub mod regs;

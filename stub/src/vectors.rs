@@ -1,154 +1,77 @@
-//! The resident EL2 vector table and the ABI dispatcher, in one section of its own
-//! (`.text.stub`) that the loader copies, byte for byte, into the resident region.
-//!
-//! Written like Linux's `arch/arm64/kernel/hyp-stub.S`: one 2 KiB-aligned table, only the
-//! synchronous slots for "current EL with SP_ELx" and "lower EL, AArch64" are live, every other
-//! slot is a distinct self-loop (so a debugger or `-d int` shows which one was taken), then a
-//! compare chain on `x0`. No stack, no Rust at run time, and position independent: the stub
-//! finds its own table with `adr`, so the copy works wherever it is placed.
-//!
-//! Register use on every call: `x0` = call number in, status out; `x1..x4` = arguments; `x9`
-//! is the only scratch register and is saved in `TPIDR_EL2` around the call, so a caller gets
-//! back every register but `x0` (and `x0..x2` by design after `HVC_SOFT_RESTART`).
+//! The resident EL2 stub (`stub.S`): vectors, the hyp-stub ABI dispatcher, the PSCI relay and
+//! the EL1 environment, in one section of its own (`.text.stub`) that the loader copies byte
+//! for byte into the resident region. Written like Linux's `arch/arm64/kernel/hyp-stub.S`: one
+//! 2 KiB-aligned table, only the synchronous "current EL, SP_ELx" and "lower EL, AArch64" slots
+//! live, every other slot a distinct self-loop, then a compare chain on `x0`.
 
-use crate::abi;
+use crate::{abi, regs};
 
 core::arch::global_asm!(
-    r#"
-    .section .text.stub, "ax"
-    .balign {vectors_size}
-    .global __stub_start
-__stub_start:
-    // Current EL with SP_EL0: never used by springboard or Linux at EL2.
-    .balign 0x80
-    b .                 // synchronous
-    .balign 0x80
-    b .                 // IRQ
-    .balign 0x80
-    b .                 // FIQ
-    .balign 0x80
-    b .                 // SError
-    // Current EL with SP_ELx: `hvc #0` made at EL2 itself.
-    .balign 0x80
-    b   stub_sync
-    .balign 0x80
-    b .
-    .balign 0x80
-    b .
-    .balign 0x80
-    b .
-    // Lower EL, AArch64: `hvc #0` from EL1.
-    .balign 0x80
-    b   stub_sync
-    .balign 0x80
-    b .
-    .balign 0x80
-    b .
-    .balign 0x80
-    b .
-    // Lower EL, AArch32: not supported.
-    .balign 0x80
-    b .
-    .balign 0x80
-    b .
-    .balign 0x80
-    b .
-    .balign 0x80
-    b .
-
-    // x0 = call number, x1..x4 = arguments (hyp-abi.rst).
-stub_sync:
-    msr     tpidr_el2, x9
-    mrs     x9, esr_el2
-    lsr     x9, x9, #26
-    cmp     x9, #{ec_hvc64}
-    b.ne    stub_not_hvc
-    cmp     x0, #{soft_restart}
-    b.eq    stub_soft_restart
-    cmp     x0, #{set_vectors}
-    b.eq    stub_set_vectors
-    cmp     x0, #{reset_vectors}
-    b.eq    stub_reset_vectors
-stub_error:
-    movz    x0, #{err_lo}
-    movk    x0, #{err_hi}, lsl #16
-stub_return:
-    mrs     x9, tpidr_el2
-    eret
-
-    // x1 = new VBAR_EL2; the architecture needs 2 KiB alignment.
-stub_set_vectors:
-    tst     x1, #{vectors_mask}
-    b.ne    stub_error
-    msr     vbar_el2, x1
-    mov     x0, #0
-    b       stub_return
-
-stub_reset_vectors:
-    movz    x9, #{sctlr_lo}
-    movk    x9, #{sctlr_hi}, lsl #16
-    msr     sctlr_el2, x9
-    isb
-    adr     x9, __stub_start
-    msr     vbar_el2, x9
-    mov     x0, #0
-    b       stub_return
-
-    // x1 = entry, x2..x4 = the next image's x0..x2. The exception entry already masked
-    // D, A, I and F; the ERET below keeps them masked (SPSR) and stays at EL2h.
-stub_soft_restart:
-    movz    x9, #{sctlr_lo}
-    movk    x9, #{sctlr_hi}, lsl #16
-    msr     sctlr_el2, x9
-    isb
-    adr     x9, __stub_start
-    msr     vbar_el2, x9
-    msr     elr_el2, x1
-    mov     x9, #{spsr_el2h}
-    msr     spsr_el2, x9
-    mrs     x9, tpidr_el2
-    mov     x0, x2
-    mov     x1, x3
-    mov     x2, x4
-    eret
-
-    // A synchronous exception that is not an HVC (a fault at EL2, a trapped instruction):
-    // nothing can be returned to safely, so stop here, visibly distinct from the slots above.
-stub_not_hvc:
-    wfe
-    b       stub_not_hvc
-
-    .global __stub_end
-__stub_end:
-    .text
-"#,
+    include_str!("stub.S"),
     vectors_size = const abi::VECTORS_SIZE,
-    vectors_mask = const abi::VECTORS_SIZE - 1,
     ec_hvc64 = const abi::ESR_EC_HVC64,
     soft_restart = const abi::HVC_SOFT_RESTART,
     set_vectors = const abi::HVC_SET_VECTORS,
     reset_vectors = const abi::HVC_RESET_VECTORS,
+    get_ich_vtr = const abi::HVC_GET_ICH_VTR_EL2,
     err_lo = const abi::HVC_STUB_ERR & 0xffff,
     err_hi = const abi::HVC_STUB_ERR >> 16,
-    sctlr_lo = const abi::SCTLR_EL2_MMU_OFF & 0xffff,
-    sctlr_hi = const abi::SCTLR_EL2_MMU_OFF >> 16,
+    vh_count_lo = const abi::SMCCC_VENDOR_HYP_CALL_COUNT & 0xffff,
+    vh_count_hi = const abi::SMCCC_VENDOR_HYP_CALL_COUNT >> 16,
+    vh_call_count = const abi::SPRINGBOARD_CALL_COUNT,
+    uid0 = const abi::SPRINGBOARD_UID[0],
+    uid1 = const abi::SPRINGBOARD_UID[1],
+    uid2 = const abi::SPRINGBOARD_UID[2],
+    uid3 = const abi::SPRINGBOARD_UID[3],
+    rev_major = const abi::SPRINGBOARD_REVISION.0,
+    rev_minor = const abi::SPRINGBOARD_REVISION.1,
+    psci_smc32 = const abi::PSCI_ID_TOP_BYTES[0],
+    psci_smc64 = const abi::PSCI_ID_TOP_BYTES[1],
+    psci_fn_bits = const abi::PSCI_ID_FUNCTION_BITS,
+    psci_cpu_on = const abi::PSCI_CPU_ON_FN,
+    psci_invalid = const abi::PSCI_INVALID_PARAMETERS,
+    cpu_slots = const abi::CPU_SLOTS,
+    cpu_slots_offset = const abi::CPU_SLOTS_OFFSET,
+    state_page = const abi::STATE_PAGE_OFFSET,
+    sctlr_el2_lo = const abi::SCTLR_EL2_MMU_OFF & 0xffff,
+    sctlr_el2_hi = const abi::SCTLR_EL2_MMU_OFF >> 16,
     spsr_el2h = const abi::SPSR_EL2H_MASKED,
+    spsr_el1h = const regs::SPSR_EL2_EL1H_MASKED,
+    hcr_el2 = const regs::HCR_EL2,
+    hcr_apk_api = const regs::HCR_EL2_APK_API,
+    hcr_ata = const regs::HCR_EL2_ATA,
+    cptr_el2 = const regs::CPTR_EL2,
+    cptr_tz = const regs::CPTR_EL2_TZ,
+    cptr_tsm = const regs::CPTR_EL2_TSM,
+    vl_max = const regs::VECTOR_LEN_MAX,
+    smcr_fa64 = const regs::SMCR_EL2_FA64,
+    cnthctl_el2 = const regs::CNTHCTL_EL2,
+    icc_sre = const regs::ICC_SRE_EL2_SRE_ENABLE,
+    cpacr_fpen = const regs::CPACR_EL1_FPEN,
+    sctlr_el1_lo = const regs::SCTLR_EL1 & 0xffff,
+    sctlr_el1_hi = const regs::SCTLR_EL1 >> 16,
 );
 
-// The 16-bit halves above must rebuild the values exactly.
+// Values built from 16-bit halves must rebuild exactly; `mov` immediates must encode.
 const _: () = assert!(abi::HVC_STUB_ERR >> 32 == 0 && abi::SCTLR_EL2_MMU_OFF >> 32 == 0);
+const _: () = assert!(regs::SCTLR_EL1 >> 32 == 0 && abi::SMCCC_VENDOR_HYP_CALL_COUNT >> 32 == 0);
+const _: () = assert!(regs::CPTR_EL2_TZ == 1 << 8 && regs::CPTR_EL2_TSM == 1 << 12);
+const _: () = assert!(regs::HCR_EL2 == 0x8000 << 16 && regs::CPACR_EL1_FPEN == 0x30 << 16);
+// `add` immediates: 12 bits, or 12 bits shifted by 12.
+const _: () = assert!(abi::STATE_PAGE_OFFSET % 4096 == 0 && abi::STATE_PAGE_OFFSET >> 24 == 0);
+const _: () = assert!(abi::CPU_SLOTS_OFFSET < 4096);
 
 extern "C" {
     static __stub_start: u8;
     static __stub_end: u8;
+    static stub_el1_launch: u8;
 }
 
-/// The stub's machine code, from its vector table to the end of its handler: what the loader
-/// copies into the resident region (whose base must be 2 KiB aligned).
+/// The stub's machine code, from its vector table to the end of its last routine: what the
+/// loader copies into the resident region (whose base must be 2 KiB aligned).
 pub fn code() -> &'static [u8] {
-    // SAFETY: `__stub_start` and `__stub_end` are defined by the `global_asm!` above around
-    // one contiguous, read-only section that lives as long as the image; the end follows the
-    // start in the same section, so the length is non-negative.
+    // SAFETY: `__stub_start` and `__stub_end` are defined by stub.S around one contiguous,
+    // read-only section that lives as long as the image; the end follows the start.
     unsafe {
         let start = core::ptr::addr_of!(__stub_start);
         let end = core::ptr::addr_of!(__stub_end);
@@ -156,7 +79,10 @@ pub fn code() -> &'static [u8] {
     }
 }
 
-/// The address of the stub's vector table inside the running image (before it is copied).
-pub fn vectors_in_image() -> usize {
-    core::ptr::addr_of!(__stub_start) as usize
+/// Offset from the stub's start of `stub_el1_launch`: `HVC_SOFT_RESTART` to it with `x2` = a
+/// kernel's entry and `x3` = its DTB enters that kernel at EL1 with the stub staying resident.
+pub fn el1_launch_offset() -> u64 {
+    // Both symbols are in stub.S, in the same section; only their addresses are taken.
+    let start = core::ptr::addr_of!(__stub_start) as u64;
+    core::ptr::addr_of!(stub_el1_launch) as u64 - start
 }

@@ -26,6 +26,10 @@ pub struct Assets {
     pub kernels: Vec<Kernel>,
     /// The busybox initramfs whose `/init` prints the marker and powers off.
     pub initramfs: PathBuf,
+    /// The kexec guest initramfs: busybox, `/sbin/kexec` and an `/init` that kexecs
+    /// `/boot/springboard.bin` with `/boot/next.bundle` when the command line has
+    /// `sbtest.kexec=1` (the test appends those two files: see `guest.rs`).
+    pub kexec_initramfs: PathBuf,
     /// Debian's `u-boot-qemu` `u-boot.bin`.
     pub uboot: PathBuf,
     /// A scratch folder for bundles, logs and transcripts.
@@ -47,7 +51,7 @@ impl Assets {
         let text = std::fs::read_to_string(&manifest)
             .unwrap_or_else(|e| panic!("{}: {e}: run `cargo xtask setup`", manifest.display()));
         let mut kernels = Vec::new();
-        let (mut initramfs, mut uboot) = (None, None);
+        let (mut initramfs, mut kexec_initramfs, mut uboot) = (None, None, None);
         for line in text.lines() {
             let words: Vec<&str> = line.split_whitespace().collect();
             let resolve = |p: &str| dir.join(p);
@@ -58,6 +62,7 @@ impl Assets {
                     path: resolve(path),
                 }),
                 ["initramfs", path] => initramfs = Some(resolve(path)),
+                ["kexec-initramfs", path] => kexec_initramfs = Some(resolve(path)),
                 ["uboot", path] => uboot = Some(resolve(path)),
                 _ => {}
             }
@@ -69,6 +74,8 @@ impl Assets {
             cli: env_path("SPRINGBOARD_CLI"),
             kernels,
             initramfs: initramfs.expect("manifest names an initramfs"),
+            kexec_initramfs: kexec_initramfs
+                .expect("manifest names a kexec-initramfs: run `cargo xtask setup`"),
             uboot: uboot.expect("manifest names u-boot"),
             work,
         }

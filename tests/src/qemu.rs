@@ -65,6 +65,13 @@ impl Qemu {
         self
     }
 
+    /// Replaces the number of CPUs (1 by default).
+    pub fn smp(mut self, cpus: u32) -> Self {
+        let at = self.args.iter().position(|a| a == "-smp").expect("virt() passes -smp");
+        self.args[at + 1] = cpus.to_string();
+        self
+    }
+
     /// Appends raw arguments.
     pub fn arg<I: IntoIterator<Item = S>, S: AsRef<str>>(mut self, args: I) -> Self {
         self.args.extend(args.into_iter().map(|s| s.as_ref().to_string()));

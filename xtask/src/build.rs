@@ -17,6 +17,8 @@ pub struct Built {
     pub image: PathBuf,
     /// The host CLI.
     pub cli: PathBuf,
+    /// The stub conformance payload (a bare-metal EL1 test program).
+    pub payload: PathBuf,
 }
 
 /// Runs `cargo` with `args` in the workspace root, failing with the command line.
@@ -33,7 +35,7 @@ pub fn cargo(args: &[&str]) -> Result<()> {
     Ok(())
 }
 
-/// Builds the firmware and the CLI, and reports the image's sizes.
+/// Builds the firmware, the CLI and the stub conformance payload, and reports the image's sizes.
 pub fn run() -> Result<Built> {
     cargo(&["build", "--quiet", "--release", "-p", "loader", "--target", TARGET])?;
     cargo(&["build", "--quiet", "--release", "-p", "springboard-cli"])?;
@@ -42,7 +44,7 @@ pub fn run() -> Result<Built> {
     let image = root.join("target/springboard/springboard.bin");
     std::fs::create_dir_all(image.parent().expect("has a parent"))?;
     let data = std::fs::read(&elf).with_context(|| format!("reading {}", elf.display()))?;
-    let report = flatten(&data)?;
+    let report = check_firmware(&data)?;
     std::fs::write(&image, &report.flat).with_context(|| format!("writing {}", image.display()))?;
     println!(
         "xtask: {}: {} bytes in the file, image_size {:#x} ({} KiB with .bss and stack); resident stub {} of {} bytes",
@@ -53,33 +55,68 @@ pub fn run() -> Result<Built> {
         report.stub_len,
         STUB_BUDGET
     );
-    Ok(Built { image, cli: root.join("target/release/springboard") })
+    let payload = build_payload()?;
+    Ok(Built { image, cli: root.join("target/release/springboard"), payload })
 }
 
-/// The flat image and the facts checked while making it.
+/// Builds the conformance payload (`tests/payload`). It is linked at a fixed address, not
+/// position independent, so it is built without the firmware's PIE flags (an empty `RUSTFLAGS`
+/// replaces `.cargo/config.toml`'s) and in a target folder of its own.
+fn build_payload() -> Result<PathBuf> {
+    let root = crate::root();
+    let cargo_bin = std::env::var("CARGO").unwrap_or_else(|_| "cargo".into());
+    let status = Command::new(&cargo_bin)
+        .args(["build", "--quiet", "--release", "-p", "stub-conformance", "--target", TARGET])
+        .args(["--target-dir", "target/payload"])
+        .env("RUSTFLAGS", "")
+        .current_dir(&root)
+        .status()
+        .context("building the conformance payload")?;
+    ensure!(status.success(), "building the conformance payload failed ({status})");
+    let elf = root.join("target/payload").join(TARGET).join("release/stub-conformance");
+    let data = std::fs::read(&elf).with_context(|| format!("reading {}", elf.display()))?;
+    let out = root.join("target/springboard/stub-conformance.bin");
+    std::fs::write(&out, flatten(&object::File::parse(&*data)?)?)?;
+    Ok(out)
+}
+
+/// The firmware's flat image and the facts checked while making it.
 struct Flat {
     flat: Vec<u8>,
     image_size: u64,
     stub_len: u64,
 }
 
-/// Lays the ELF's loadable segments out from address 0 (where it is linked), checks the Image
-/// header's `image_size` against the linker's footprint and the stub against its budget.
-fn flatten(elf: &[u8]) -> Result<Flat> {
-    let file = object::File::parse(elf).context("parsing the firmware ELF")?;
+/// Lays an ELF's loadable segments out from its lowest address, zero-filling gaps (what
+/// `objcopy -O binary` does).
+fn flatten(file: &object::File) -> Result<Vec<u8>> {
+    let base = file
+        .segments()
+        .filter(|s| s.data().is_ok_and(|d| !d.is_empty()))
+        .map(|s| s.address())
+        .min()
+        .context("the ELF has no loadable data")?;
     let mut flat = Vec::new();
     for segment in file.segments() {
         let bytes = segment.data().context("reading a segment")?;
         if bytes.is_empty() {
             continue;
         }
-        let start = usize::try_from(segment.address())?;
+        let start = usize::try_from(segment.address() - base)?;
         let end = start + bytes.len();
         if flat.len() < end {
             flat.resize(end, 0);
         }
         flat[start..end].copy_from_slice(bytes);
     }
+    Ok(flat)
+}
+
+/// Flattens the firmware (linked at 0) and checks the Image header's `image_size` against the
+/// linker's footprint and the stub against its budget.
+fn check_firmware(elf: &[u8]) -> Result<Flat> {
+    let file = object::File::parse(elf).context("parsing the firmware ELF")?;
+    let flat = flatten(&file)?;
     let symbol = |name: &str| -> Result<u64> {
         file.symbols()
             .find(|s| s.name() == Ok(name))
@@ -91,7 +128,10 @@ fn flatten(elf: &[u8]) -> Result<Flat> {
     ensure!(flat.len() >= 64, "firmware image is only {} bytes", flat.len());
     let header_size = u64::from_le_bytes(flat[16..24].try_into()?);
     if header_size != image_size || image_size < flat.len() as u64 {
-        bail!("Image header image_size {header_size:#x}, linker footprint {image_size:#x}, file {:#x}", flat.len());
+        bail!(
+            "Image header image_size {header_size:#x}, linker footprint {image_size:#x}, file {:#x}",
+            flat.len()
+        );
     }
     ensure!(&flat[0x38..0x3c] == b"ARM\x64", "no arm64 Image magic at 0x38");
     ensure!(

@@ -5,6 +5,7 @@ mod build;
 mod demo;
 mod setup;
 mod test;
+mod tfa;
 
 use anyhow::Result;
 use clap::{Parser, Subcommand};
@@ -21,7 +22,12 @@ struct Cli {
 enum Task {
     /// Install what is missing (Debian packages, the aarch64-unknown-none target) and fetch the
     /// test assets (real Debian arm64 kernels, a busybox initramfs) into target/assets.
-    Setup,
+    Setup {
+        /// Also build TF-A for QEMU virt from Debian's source into target/assets/tfa (the
+        /// TF-A test needs it; `cargo xtask test` builds it once by itself).
+        #[arg(long)]
+        tfa: bool,
+    },
     /// Build the firmware image (target/springboard/springboard.bin) and the host CLI
     /// (target/release/springboard).
     Build,
@@ -46,7 +52,13 @@ pub fn root() -> PathBuf {
 
 fn main() -> Result<()> {
     match Cli::parse().task {
-        Task::Setup => setup::run().map(|_| ()),
+        Task::Setup { tfa } => {
+            let assets = setup::run()?;
+            if tfa {
+                tfa::ensure(&assets.dir)?;
+            }
+            Ok(())
+        }
         Task::Build => build::run().map(|_| ()),
         Task::Test { qemu_filter } => test::run(qemu_filter.as_deref()),
         Task::Demo => demo::run(),

@@ -15,6 +15,7 @@ fn step(name: &str) {
 pub fn run(qemu_filter: Option<&str>) -> Result<()> {
     step("setup");
     let assets = setup::run()?;
+    crate::tfa::ensure(&assets.dir)?;
     step("formatting (cargo fmt --check)");
     cargo(&["fmt", "--all", "--check"])?;
     step("clippy, host crates");
@@ -24,6 +25,8 @@ pub fn run(qemu_filter: Option<&str>) -> Result<()> {
         "--workspace",
         "--exclude",
         "loader",
+        "--exclude",
+        "stub-conformance",
         "--all-targets",
         "--",
         "-D",
@@ -38,6 +41,8 @@ pub fn run(qemu_filter: Option<&str>) -> Result<()> {
         "loader",
         "-p",
         "stub",
+        "-p",
+        "stub-conformance",
         "--target",
         TARGET,
         "--",
@@ -45,7 +50,12 @@ pub fn run(qemu_filter: Option<&str>) -> Result<()> {
         "warnings",
     ])?;
     step("host tests");
-    cargo(&["test", "--workspace", "--exclude", "loader", "--exclude", "qemu-tests"])?;
+    let firmware_and_qemu = ["loader", "stub-conformance", "qemu-tests"];
+    let mut args = vec!["test", "--workspace"];
+    for krate in firmware_and_qemu {
+        args.extend(["--exclude", krate]);
+    }
+    cargo(&args)?;
     step("firmware and CLI build");
     let built = build::run()?;
     step("QEMU tests (real kernels, real QEMU)");
@@ -62,6 +72,7 @@ pub fn run(qemu_filter: Option<&str>) -> Result<()> {
         .env("SPRINGBOARD_ASSETS", &assets.dir)
         .env("SPRINGBOARD_IMAGE", &built.image)
         .env("SPRINGBOARD_CLI", &built.cli)
+        .env("SPRINGBOARD_PAYLOAD", &built.payload)
         .env("SPRINGBOARD_TEST_WORK", root.join("target/qemu-tests"))
         .status()?;
     anyhow::ensure!(

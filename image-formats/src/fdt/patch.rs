@@ -25,6 +25,10 @@ pub struct Edits<'a> {
     /// Children to add to `/reserved-memory` (created when missing). A child of the same
     /// name already there (from an earlier patch) is replaced.
     pub reserve: &'a [Reservation<'a>],
+    /// `(node, property, value)`: the value of `property` of the root's child `node` (name
+    /// with or without unit address) is replaced where that property exists; nothing is added.
+    /// For example `("psci", "method", b"hvc\0")`.
+    pub replace: &'a [(&'a str, &'a str, &'a [u8])],
 }
 
 /// A `/reserved-memory` child: node `{name}@{base:x}` with `reg` in the parent's cells and
@@ -55,7 +59,8 @@ pub fn patched_size_bound(fdt: &Fdt, edits: &Edits) -> usize {
     let structure = layout.struct_end - layout.struct_start;
     let strings = layout.strings_end - layout.strings_start;
     let new_names = Names::new(fdt.strings_block(), edits, true).appended_size();
-    let set: usize = edits.chosen_set.iter().map(|(_, v)| prop_size(v.len())).sum();
+    let set: usize = edits.chosen_set.iter().map(|(_, v)| prop_size(v.len())).sum::<usize>()
+        + edits.replace.iter().map(|(_, _, v)| prop_size(v.len())).sum::<usize>();
     let chosen = begin_node_size(CHOSEN.len()) + 4;
     let reserved_memory =
         begin_node_size(RESERVED_MEMORY.len()) + 2 * prop_size(4) + prop_size(0) + 4;

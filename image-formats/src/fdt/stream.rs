@@ -35,7 +35,7 @@ impl ReservedCells {
 
 /// Where the stream is relative to the two edited nodes.
 #[derive(Default)]
-struct State {
+struct State<'a> {
     depth: u32,
     /// Inside the (first) root child called `chosen`.
     in_chosen: bool,
@@ -46,6 +46,8 @@ struct State {
     seen_reserved: bool,
     /// Depth inside a replaced `/reserved-memory` child being skipped (0: not skipping).
     skipping: u32,
+    /// The root's child being streamed (depth 2), for `Edits::replace`.
+    node: &'a str,
 }
 
 /// Streams the input's structure block into `w` with `edits` applied.
@@ -79,6 +81,9 @@ pub(crate) fn stream(
                     continue;
                 }
                 s.depth += 1;
+                if s.depth == 2 {
+                    s.node = name;
+                }
                 if s.depth == 2 && name == CHOSEN && !s.seen_chosen {
                     (s.in_chosen, s.seen_chosen) = (true, true);
                 }
@@ -90,7 +95,17 @@ pub(crate) fn stream(
             Token::Prop { name, nameoff, value, .. } => {
                 let edited = edits.chosen_set.iter().any(|(n, _)| *n == name)
                     || edits.chosen_remove.contains(&name);
-                if !(s.in_chosen && s.depth == 2 && edited) {
+                let replacement = edits
+                    .replace
+                    .iter()
+                    .rev()
+                    .find(|(node, prop, _)| {
+                        s.depth == 2 && *prop == name && is_node_name(s.node, node)
+                    })
+                    .map(|(_, _, value)| *value);
+                if let Some(value) = replacement {
+                    w.prop(nameoff, value)?;
+                } else if !(s.in_chosen && s.depth == 2 && edited) {
                     w.prop(nameoff, value)?;
                 }
             }
@@ -120,7 +135,7 @@ pub(crate) fn stream(
 /// Creates `/chosen` and `/reserved-memory` before the root closes, when they were missing
 /// and the edits need them.
 fn close_root(
-    s: &State,
+    s: &State<'_>,
     edits: &Edits,
     names: &Names,
     cells: &ReservedCells,
@@ -140,6 +155,11 @@ fn close_root(
         w.end_node()?;
     }
     Ok(())
+}
+
+/// Whether the node called `actual` (maybe with a unit address) is the one `wanted` names.
+fn is_node_name(actual: &str, wanted: &str) -> bool {
+    actual == wanted || actual.split_once('@').is_some_and(|(base, _)| base == wanted)
 }
 
 /// Whether a `/reserved-memory` child called `name` is one the edits write anew.

@@ -1,42 +1,183 @@
 //! The test initramfs: Debian's static busybox and an `/init` that prints one marker line with
-//! `uname -r` and the command line, then powers the machine off.
+//! `uname -r`, then the kernel command line, then powers the machine off. [`base`] is the
+//! busybox part that the kexec guest initramfs (`guest.rs`) builds on too.
 
-use super::cmd;
-use super::cpio::Cpio;
-use anyhow::Result;
+use super::{apt, cmd};
+use anyhow::{ensure, Context, Result};
+use image_formats::cpio::Cpio;
 use std::path::{Path, PathBuf};
 
-/// `/init`: the markers the QEMU tests wait for, then PSCI `SYSTEM_OFF` through Linux.
-const INIT: &str = r#"#!/bin/sh
+/// `/init`. Only `/bin/busybox` and `/bin/sh` exist, so every applet is called through
+/// busybox. `poweroff -f` makes Linux call PSCI `SYSTEM_OFF`, and QEMU exits with status 0.
+pub const INIT: &str = r#"#!/bin/sh
+# springboard's test init: one marker line, the kernel command line, then power off.
 /bin/busybox mount -t proc proc /proc
+exec >/dev/console 2>&1
 echo "SPRINGBOARD-USERSPACE-OK uname=$(/bin/busybox uname -r)"
 echo "SPRINGBOARD-CMDLINE $(/bin/busybox cat /proc/cmdline)"
 /bin/busybox poweroff -f
 "#;
 
-/// Builds `dir/initramfs.cpio` (once) and returns its path.
-pub fn build(dir: &Path) -> Result<PathBuf> {
-    let out = dir.join("initramfs.cpio");
-    if out.exists() {
-        return Ok(out);
-    }
-    let debs = dir.join("debs");
-    std::fs::create_dir_all(&debs)?;
-    let deb = super::download("busybox-static:arm64", &debs)?;
-    let busybox_path = dir.join("busybox");
-    cmd::extract_from_deb(&deb, "./bin/busybox", &busybox_path)?;
-    let busybox = std::fs::read(&busybox_path)?;
+/// The file this module writes in the assets folder.
+pub const FILE_NAME: &str = "initramfs.cpio";
+/// ELF `e_machine` of AArch64.
+const EM_AARCH64: u16 = 183;
 
-    let mut cpio = Cpio::default();
-    for d in ["bin", "dev", "proc", "sys"] {
-        cpio.dir(d);
+/// Checks that `bytes` are a 64-bit little-endian AArch64 ELF (what busybox-static:arm64 is).
+pub fn check_busybox(bytes: &[u8]) -> Result<()> {
+    ensure!(bytes.len() >= 64, "busybox is only {} bytes, less than an ELF header", bytes.len());
+    ensure!(&bytes[..4] == b"\x7fELF", "busybox: no ELF magic at offset 0: {:02x?}", &bytes[..4]);
+    ensure!(
+        bytes[4..6] == [2, 1],
+        "busybox: ELF class and data at offset 4 are {:02x?}, want [02, 01] (64-bit LE)",
+        &bytes[4..6]
+    );
+    let machine = u16::from_le_bytes([bytes[18], bytes[19]]);
+    ensure!(
+        machine == EM_AARCH64,
+        "busybox: e_machine at offset 18 is {machine}, want {EM_AARCH64} (AArch64)"
+    );
+    Ok(())
+}
+
+/// Debian's static arm64 busybox: `dir/busybox`, downloaded and extracted when it is missing
+/// or not an AArch64 ELF.
+pub fn busybox(dir: &Path) -> Result<Vec<u8>> {
+    let path = dir.join("busybox");
+    if let Ok(bytes) = std::fs::read(&path) {
+        match check_busybox(&bytes) {
+            Ok(()) => return Ok(bytes),
+            Err(e) => println!("setup: {}: {e:#}: fetching it again", path.display()),
+        }
+    }
+    let deb = super::download("busybox-static:arm64", &dir.join("debs"))?;
+    cmd::extract_from_deb(&deb, "./bin/busybox", &path)?;
+    let bytes = std::fs::read(&path).with_context(|| format!("reading {}", path.display()))?;
+    check_busybox(&bytes).with_context(|| format!("extracted from {}", deb.display()))?;
+    Ok(bytes)
+}
+
+/// The busybox root every test initramfs starts from: `/bin/busybox`, `/bin/sh`,
+/// `/dev/console` (without it init has no console) and the mount points `/proc` and `/sys`.
+pub fn base(busybox: &[u8]) -> Cpio {
+    let mut cpio = Cpio::new();
+    for dir in ["bin", "dev", "proc", "sys"] {
+        cpio.dir(dir);
     }
     cpio.char_device("dev/console", 5, 1);
-    cpio.file("bin/busybox", 0o755, &busybox);
+    cpio.file("bin/busybox", 0o755, busybox);
     cpio.symlink("bin/sh", "busybox");
+    cpio
+}
+
+/// The whole test initramfs: [`base`] and `/init`.
+pub fn archive(busybox: &[u8]) -> Vec<u8> {
+    let mut cpio = base(busybox);
     cpio.file("init", 0o755, INIT.as_bytes());
-    let bytes = cpio.finish();
-    std::fs::write(&out, &bytes)?;
-    println!("setup: initramfs.cpio: {} KiB (busybox + /init)", bytes.len() / 1024);
+    cpio.finish()
+}
+
+/// Writes `dir/initramfs.cpio` when its bytes would change (so a change of `/init` reaches the
+/// tests without deleting anything by hand) and returns its path.
+pub fn build(dir: &Path) -> Result<PathBuf> {
+    let out = dir.join(FILE_NAME);
+    let bytes = archive(&busybox(dir)?);
+    let size = apt::mib(bytes.len() as u64);
+    if std::fs::read(&out).is_ok_and(|old| old == bytes) {
+        println!("setup: {FILE_NAME} up to date ({size})");
+    } else {
+        std::fs::write(&out, &bytes).with_context(|| format!("writing {}", out.display()))?;
+        println!("setup: {FILE_NAME} written ({size}: busybox, /bin/sh, /dev/console, /init)");
+    }
     Ok(out)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// GNU `cpio -o -H newc` ends every archive with these 124 bytes.
+    const GNU_TRAILER: &[u8] = b"07070100000000000000000000000000000000000000010000000000000000\
+        000000000000000000000000000000000000000b00000000TRAILER!!!\0\0\0\0";
+
+    /// One `newc` header: magic and 13 fields (ino mode uid gid nlink mtime filesize devmajor
+    /// devminor rdevmajor rdevminor namesize check) as 8 lower-case hex digits each.
+    fn header(fields: [u32; 13]) -> Vec<u8> {
+        let mut out = b"070701".to_vec();
+        for f in fields {
+            out.extend_from_slice(format!("{f:08x}").as_bytes());
+        }
+        out
+    }
+
+    fn fake_busybox() -> Vec<u8> {
+        let mut elf = vec![0u8; 64];
+        elf[..6].copy_from_slice(b"\x7fELF\x02\x01");
+        elf[18..20].copy_from_slice(&EM_AARCH64.to_le_bytes());
+        elf
+    }
+
+    #[test]
+    fn writes_the_initramfs_byte_exactly_with_newc_padding_and_trailer() {
+        let busybox = b"BBOX!"; // 5 bytes: 3 bytes of data padding
+        let mut want = Vec::new();
+        // Header and name, then data, each padded with NULs to a multiple of 4 bytes.
+        for (ino, name) in [(1, "bin"), (2, "dev"), (3, "proc"), (4, "sys")] {
+            let namesize = name.len() as u32 + 1;
+            want.extend(header([ino, 0o040755, 0, 0, 2, 0, 0, 0, 0, 0, 0, namesize, 0]));
+            want.extend_from_slice(name.as_bytes());
+            want.push(0);
+            want.resize(want.len().next_multiple_of(4), 0);
+        }
+        want.extend(header([5, 0o020600, 0, 0, 1, 0, 0, 0, 0, 5, 1, 12, 0]));
+        want.extend_from_slice(b"dev/console\0\0\0"); // 110 + 12 = 122 → 124
+        want.extend(header([6, 0o100755, 0, 0, 1, 0, 5, 0, 0, 0, 0, 12, 0]));
+        want.extend_from_slice(b"bin/busybox\0\0\0BBOX!\0\0\0");
+        want.extend(header([7, 0o120777, 0, 0, 1, 0, 7, 0, 0, 0, 0, 7, 0]));
+        want.extend_from_slice(b"bin/sh\0\0\0\0busybox\0"); // 117 → 120, 7 → 8
+        let init_size = INIT.len() as u32;
+        want.extend(header([8, 0o100755, 0, 0, 1, 0, init_size, 0, 0, 0, 0, 5, 0]));
+        want.extend_from_slice(b"init\0\0");
+        want.extend_from_slice(INIT.as_bytes());
+        want.resize(want.len().next_multiple_of(4), 0);
+        want.extend_from_slice(GNU_TRAILER);
+        let mut got = archive(busybox);
+        // Linux reads only the trailer's name. GNU cpio gives it inode 0; image-formats' writer
+        // numbers it like an entry: compare every other byte exactly.
+        let trailer_ino = got.len() - GNU_TRAILER.len() + 6;
+        assert!(matches!(&got[trailer_ino..trailer_ino + 8], b"00000000" | b"00000001"));
+        got[trailer_ino..trailer_ino + 8].copy_from_slice(b"00000000");
+        assert_eq!(String::from_utf8_lossy(&got), String::from_utf8_lossy(&want));
+    }
+
+    #[test]
+    fn same_busybox_gives_the_same_archive() {
+        assert_eq!(archive(&fake_busybox()), archive(&fake_busybox()));
+    }
+
+    #[test]
+    fn accepts_an_aarch64_elf_and_rejects_another_machine() {
+        check_busybox(&fake_busybox()).unwrap();
+        let mut x86 = fake_busybox();
+        x86[18] = 62;
+        let err = check_busybox(&x86).unwrap_err().to_string();
+        assert_eq!(err, "busybox: e_machine at offset 18 is 62, want 183 (AArch64)");
+    }
+
+    #[test]
+    fn rejects_a_truncated_or_non_elf_busybox() {
+        assert!(check_busybox(b"\x7fELF").unwrap_err().to_string().contains("only 4 bytes"));
+        let mut script = fake_busybox();
+        script[..4].copy_from_slice(b"#!/b");
+        assert!(check_busybox(&script).unwrap_err().to_string().contains("offset 0"));
+    }
+
+    #[test]
+    fn init_prints_the_markers_the_qemu_tests_wait_for() {
+        assert!(INIT.starts_with("#!/bin/sh\n"));
+        assert!(INIT.contains("echo \"SPRINGBOARD-USERSPACE-OK uname=$(/bin/busybox uname -r)\""));
+        assert!(INIT.contains("echo \"SPRINGBOARD-CMDLINE $(/bin/busybox cat /proc/cmdline)\""));
+        assert_eq!(INIT.matches("SPRINGBOARD-USERSPACE-OK").count(), 1);
+        assert!(INIT.trim_end().ends_with("/bin/busybox poweroff -f"));
+    }
 }

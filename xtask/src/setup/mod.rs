@@ -1,116 +1,99 @@
-//! `cargo xtask setup`: install what is missing and fetch the test assets into
-//! `target/assets` — idempotent, and quick when everything is already there.
+//! `cargo xtask setup`: install what is missing and prepare the test assets in
+//! `target/assets` — idempotent, one line per step, and without apt or the network when
+//! everything is already there.
+//!
+//! ```text
+//! target/assets/
+//!   manifest.txt                  what the QEMU tests read (see manifest.rs)
+//!   debs/*.deb                    the Debian packages, as apt-get download left them
+//!   kernels/vmlinuz-<release>     real Debian arm64 kernels (uncompressed Image)
+//!   busybox                       busybox-static:arm64's /bin/busybox
+//!   initramfs.cpio                busybox + /init (initramfs.rs)
+//!   kexec-root/                   kexec-tools:arm64 and its libraries' packages, unpacked
+//!   kexec-initramfs.cpio          busybox + kexec and its libraries + /init (guest.rs)
+//! ```
 
-mod cmd;
-mod cpio;
+mod apt;
+pub mod cmd;
+mod guest;
 mod initramfs;
 mod kernels;
+mod manifest;
 mod packages;
+mod shared_libs;
 
 pub use kernels::Kernel;
 
 use anyhow::{Context, Result};
 use std::path::{Path, PathBuf};
+use std::time::Instant;
 
-/// What the tests and the demo boot, all under `target/assets`.
+/// What the tests and the demo boot: kernels and the initramfs under `target/assets`,
+/// U-Boot where Debian installs it.
 pub struct Assets {
-    /// The assets folder.
+    /// The assets folder, `target/assets`.
     pub dir: PathBuf,
     /// Real Debian kernels, generic first.
     pub kernels: Vec<Kernel>,
-    /// The busybox initramfs.
+    /// The busybox initramfs whose `/init` prints the markers and powers off.
     pub initramfs: PathBuf,
+    /// The kexec guest initramfs: busybox, `/sbin/kexec` and its libraries (guest.rs).
+    pub kexec_initramfs: PathBuf,
     /// Debian's U-Boot for QEMU `virt`.
     pub uboot: PathBuf,
 }
 
-/// Downloads the Debian package `package` into `dir` and returns the `.deb`'s path.
-fn download(package: &str, dir: &Path) -> Result<PathBuf> {
-    let name = package.trim_end_matches(":arm64");
-    println!("setup: downloading {package} (apt-get download)…");
-    cmd::run("apt-get", &["download", package], Some(dir))?;
-    let deb = std::fs::read_dir(dir)?
-        .filter_map(|e| e.ok().map(|e| e.path()))
-        .filter(|p| {
-            p.file_name()
-                .and_then(|n| n.to_str())
-                .is_some_and(|n| n.starts_with(&format!("{name}_")) && n.ends_with("_arm64.deb"))
-        })
-        .max()
-        .with_context(|| {
-            format!("apt-get download left no {name}_*_arm64.deb in {}", dir.display())
-        })?;
-    let size = std::fs::metadata(&deb)?.len();
-    println!(
-        "setup: downloaded {} ({} MiB)",
-        deb.file_name().unwrap_or_default().to_string_lossy(),
-        size >> 20
-    );
-    Ok(deb)
+/// Downloads the newest version of the Debian package `package` (`name:arch`) into `dir`,
+/// unless it is already there, and returns the `.deb`'s path.
+pub fn download(package: &str, dir: &Path) -> Result<PathBuf> {
+    let (name, arch) = package
+        .split_once(':')
+        .with_context(|| format!("package `{package}` names no architecture (name:arch)"))?;
+    packages::ensure_arm64_lists()?;
+    apt::download(&apt::candidate(name, arch)?, dir)
 }
 
-/// Reads a manifest whose every file still exists.
-fn from_manifest(dir: &Path) -> Option<Assets> {
-    let text = std::fs::read_to_string(dir.join("manifest.txt")).ok()?;
-    let mut assets = Assets {
-        dir: dir.to_path_buf(),
-        kernels: Vec::new(),
-        initramfs: PathBuf::new(),
-        uboot: PathBuf::new(),
-    };
-    for line in text.lines() {
-        match line.split_whitespace().collect::<Vec<_>>().as_slice() {
-            ["kernel", label, release, path] => assets.kernels.push(Kernel {
-                label: label.to_string(),
-                release: release.to_string(),
-                path: dir.join(path),
-            }),
-            ["initramfs", path] => assets.initramfs = dir.join(path),
-            ["uboot", path] => assets.uboot = dir.join(path),
-            _ => return None,
-        }
-    }
-    let all_there = assets.kernels.len() == kernels::FLAVOURS.len()
-        && assets.kernels.iter().all(|k| k.path.exists())
-        && assets.initramfs.exists()
-        && assets.uboot.exists();
-    all_there.then_some(assets)
+/// The kernels an earlier run listed in the manifest and left in place, if any.
+fn listed_kernels(dir: &Path) -> Vec<Kernel> {
+    let Ok(text) = std::fs::read_to_string(dir.join("manifest.txt")) else { return Vec::new() };
+    manifest::kernels(dir, &text).unwrap_or_else(|e| {
+        println!("setup: ignoring the old manifest: {e:#}");
+        Vec::new()
+    })
 }
 
-fn write_manifest(assets: &Assets) -> Result<()> {
-    let rel = |p: &Path| p.strip_prefix(&assets.dir).unwrap_or(p).display().to_string();
-    let mut text = String::new();
-    for k in &assets.kernels {
-        text += &format!("kernel {} {} {}\n", k.label, k.release, rel(&k.path));
-    }
-    text += &format!("initramfs {}\n", rel(&assets.initramfs));
-    text += &format!("uboot {}\n", assets.uboot.display());
-    std::fs::write(assets.dir.join("manifest.txt"), text)?;
-    Ok(())
-}
-
-/// Installs what is missing and returns the assets.
+/// Installs what is missing, fetches what is not there yet, and returns the assets.
 pub fn run() -> Result<Assets> {
+    let started = Instant::now();
     packages::ensure_host_packages()?;
     packages::ensure_rust_target(crate::build::TARGET)?;
+
     let dir = crate::root().join("target/assets");
-    if let Some(assets) = from_manifest(&dir) {
-        println!(
-            "setup: assets ready in target/assets ({} kernels, initramfs, U-Boot)",
-            assets.kernels.len()
-        );
-        return Ok(assets);
+    std::fs::create_dir_all(&dir).with_context(|| format!("creating {}", dir.display()))?;
+    let listed = listed_kernels(&dir);
+    let mut kernels = Vec::new();
+    for (label, meta) in kernels::FLAVOURS {
+        // A kernel listed before is kept without asking apt (which costs a second a call).
+        let cached =
+            listed.iter().find(|k| k.label == *label && kernels::check_image(&k.path).is_ok());
+        let kernel = match cached {
+            Some(k) => {
+                println!("setup: kernel {label}: {} (kernels/vmlinuz-{0})", k.release);
+                k.clone()
+            }
+            None => kernels::fetch(label, meta, &dir)?,
+        };
+        kernels.push(kernel);
     }
-    std::fs::create_dir_all(&dir)?;
-    let kernels = kernels::FLAVOURS
-        .iter()
-        .map(|(label, meta)| kernels::fetch(label, meta, &dir))
-        .collect::<Result<Vec<_>>>()?;
     let initramfs = initramfs::build(&dir)?;
-    let assets = Assets { dir, kernels, initramfs, uboot: PathBuf::from(packages::UBOOT) };
-    write_manifest(&assets)?;
-    for k in &assets.kernels {
-        println!("setup: kernel {:<12} {}", k.label, k.release);
-    }
+    let kexec_initramfs = guest::build(&dir)?;
+    let uboot = PathBuf::from(packages::UBOOT);
+    let assets = Assets { dir, kernels, initramfs, kexec_initramfs, uboot };
+    let wrote = manifest::write(&assets)?;
+    println!(
+        "setup: manifest.txt {}; assets ready in target/assets ({:.2} s)",
+        if wrote { "written" } else { "up to date" },
+        started.elapsed().as_secs_f64()
+    );
     Ok(assets)
 }

@@ -1,0 +1,142 @@
+//! `springboard pack --append-to IMAGE`: one file that is springboard followed by its bundle,
+//! for boot chains that load a single image (a TF-A FIP's BL33, a bare `-kernel`).
+//!
+//! ```text
+//!  file offset                         what                              in memory at run time
+//!  0                                   springboard's file (header, code) base
+//!  file length of IMAGE                zeros, up to IMAGE's image_size   .bss and stack
+//!  old image_size (8-byte aligned)     the bundle                        base + old image_size
+//!  old image_size + bundle size        end of file = new image_size
+//! ```
+//!
+//! The bundle starts exactly at the old `image_size`, so springboard's .bss and stack stay where
+//! the linker put them and springboard finds the bundle at `base + image_size` (its linker
+//! value) whenever the running header's `image_size` (offset 0x10) is larger. The header is
+//! rewritten to the new `image_size`, so QEMU, U-Boot's `booti`, kexec and TF-A load and keep
+//! free the whole file.
+
+use anyhow::{bail, ensure, Context, Result};
+use image_formats::bundle::OFFSET_ALIGN;
+use image_formats::image::ImageHeader;
+
+use crate::kernel;
+
+/// Offset of `image_size` in the arm64 Image header (booting.rst).
+const IMAGE_SIZE_OFFSET: usize = 0x10;
+
+/// Where the bundle went in the combined file.
+#[derive(Debug, PartialEq, Eq)]
+pub struct Appended {
+    /// The combined file: image, zero padding, bundle.
+    pub bytes: Vec<u8>,
+    /// The image's `image_size` before: the file offset of the bundle.
+    pub old_image_size: u64,
+    /// The rewritten `image_size`: the whole file.
+    pub new_image_size: u64,
+}
+
+/// Lays `bundle` after `image` as the module documentation draws it.
+///
+/// Refuses an image that is not an arm64 `Image`, one whose file already reaches its
+/// `image_size` (something was appended before, or it has no room for .bss and stack), and
+/// one whose `image_size` is not 8-byte aligned (bundle offsets must stay 8-byte aligned).
+pub fn append(image: &[u8], bundle: &[u8]) -> Result<Appended> {
+    ensure!(
+        !image.starts_with(crate::detect::GZIP_MAGIC),
+        "a gzip-compressed image cannot carry an appended bundle: pass springboard.bin itself"
+    );
+    let header = kernel::check(image).context("not a springboard image")?.header;
+    let file_len = image.len() as u64;
+    let old = header.image_size;
+    if file_len >= old {
+        bail!(
+            "image_size {old:#x} at offset {IMAGE_SIZE_OFFSET:#x} is not larger than the file \
+             ({file_len:#x} bytes): a bundle was already appended, or the image has no .bss; \
+             pass the plain springboard.bin"
+        );
+    }
+    ensure!(
+        old % OFFSET_ALIGN == 0,
+        "image_size {old:#x} at offset {IMAGE_SIZE_OFFSET:#x} is not {OFFSET_ALIGN}-byte aligned, \
+         so the bundle after it would not be"
+    );
+    let new = old
+        .checked_add(bundle.len() as u64)
+        .with_context(|| format!("image_size {old:#x} + bundle {:#x} overflows", bundle.len()))?;
+    let mut bytes = Vec::with_capacity(new as usize);
+    bytes.extend_from_slice(image);
+    bytes.resize(old as usize, 0);
+    bytes.extend_from_slice(bundle);
+    bytes[IMAGE_SIZE_OFFSET..IMAGE_SIZE_OFFSET + 8].copy_from_slice(&new.to_le_bytes());
+    let reread = ImageHeader::parse(&bytes).context("re-reading the rewritten Image header")?;
+    ensure!(
+        reread.image_size == new,
+        "rewritten image_size reads back as {:#x}",
+        reread.image_size
+    );
+    Ok(Appended { bytes, old_image_size: old, new_image_size: new })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use image_formats::bundle::{Bundle, BundleBuilder, EntrySpec, PayloadKind};
+
+    /// A springboard-shaped image: header with `image_size`, `file_len` bytes of file.
+    fn image(image_size: u64, file_len: usize) -> Vec<u8> {
+        let mut data: Vec<u8> = (0..file_len).map(|i| (i * 7) as u8 | 1).collect();
+        data[0x08..0x10].copy_from_slice(&0u64.to_le_bytes());
+        data[0x10..0x18].copy_from_slice(&image_size.to_le_bytes());
+        data[0x18..0x20].copy_from_slice(&0xau64.to_le_bytes());
+        data[0x20..0x38].fill(0);
+        data[0x38..0x3c].copy_from_slice(b"ARM\x64");
+        data[0x3c..0x40].fill(0);
+        data
+    }
+
+    fn bundle() -> Vec<u8> {
+        let mut builder = BundleBuilder::new();
+        let kernel =
+            builder.add_payload(PayloadKind::Kernel, "Image", image(0x3000, 0x2000), false);
+        builder.add_entry(EntrySpec::new("default", kernel));
+        builder.build().expect("a valid bundle")
+    }
+
+    #[test]
+    fn puts_the_bundle_at_the_old_image_size_and_covers_it_in_the_header() {
+        let img = image(0x9000, 0x4321);
+        let bundle = bundle();
+        let out = append(&img, &bundle).expect("appends");
+        assert_eq!(out.old_image_size, 0x9000);
+        assert_eq!(out.new_image_size, 0x9000 + bundle.len() as u64);
+        assert_eq!(out.bytes.len() as u64, out.new_image_size);
+        // The header now covers the whole file; everything else of the image is unchanged.
+        assert_eq!(&out.bytes[0x10..0x18], &out.new_image_size.to_le_bytes());
+        assert_eq!(&out.bytes[..0x10], &img[..0x10]);
+        assert_eq!(&out.bytes[0x18..img.len()], &img[0x18..]);
+        assert!(out.bytes[img.len()..0x9000].iter().all(|&b| b == 0), ".bss padding is zero");
+        let found = Bundle::parse(&out.bytes[0x9000..]).expect("bundle at the old image_size");
+        assert_eq!(found.as_bytes(), &bundle[..]);
+    }
+
+    #[test]
+    fn rejects_an_image_that_already_carries_a_bundle() {
+        let once = append(&image(0x9000, 0x4321), &bundle()).expect("first append");
+        let err = append(&once.bytes, &bundle()).unwrap_err().to_string();
+        assert!(err.contains("already appended"), "{err}");
+    }
+
+    #[test]
+    fn rejects_an_unaligned_image_size() {
+        let err = append(&image(0x9004, 0x4000), &bundle()).unwrap_err().to_string();
+        assert!(err.contains("0x9004") && err.contains("aligned"), "{err}");
+    }
+
+    #[test]
+    fn rejects_a_file_without_image_magic() {
+        let mut img = image(0x9000, 0x4000);
+        img[0x38] = b'X';
+        let err = format!("{:#}", append(&img, &bundle()).unwrap_err());
+        assert!(err.contains("ARM\\x64"), "{err}");
+    }
+}

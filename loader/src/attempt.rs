@@ -1,0 +1,141 @@
+//! One attempt at booting one bundle entry: verify its payloads, plan where everything goes,
+//! copy the kernel, and hand off. Returns only with the reason it failed; nothing is written
+//! outside the plan before every check has passed.
+
+use crate::boot::Found;
+use crate::console::Size;
+use crate::error::BootError;
+use crate::handoff::{Cmdline, Handoff};
+use crate::occupied::Occupied;
+use crate::state_page::StatePage;
+use crate::{mem, say};
+use image_formats::bundle::{Bundle, Payload};
+use image_formats::fdt::{Fdt, MemRange};
+use image_formats::image::ImageHeader;
+use image_formats::placement::{self, KernelRequest, Request};
+use image_formats::state::Mode;
+
+/// Boots entry `index` of the bundle.
+pub fn boot_entry(
+    found: &Found,
+    index: usize,
+    page: &mut StatePage,
+) -> Result<core::convert::Infallible, BootError> {
+    let bundle = &found.bundle;
+    let entry = bundle.entry(index).ok_or(BootError::NoSuchEntry("(entry index)"))?;
+    let mode = match page.state.mode {
+        Mode::Single => "",
+        Mode::Sequence => ", sequence",
+    };
+    say!(
+        "entry: {index} \"{}\" of {} (boot {}{mode})",
+        entry.name,
+        bundle.entry_count(),
+        page.state.boot_counter
+    );
+    let kernel = verified(bundle, entry.kernel)?;
+    let initrd = entry.initrd.map(|i| verified(bundle, i)).transpose()?;
+    let dtb_payload = entry.dtb.map(|i| verified(bundle, i)).transpose()?;
+    let cmdline = entry.cmdline.map(|i| verified(bundle, i)).transpose()?;
+    if kernel.gzip {
+        return Err(BootError::CompressedKernel);
+    }
+    let header = ImageHeader::parse(kernel.data)?;
+    say!(
+        "kernel: text_offset {:#x}, image_size {:#x}, flags {:#x} ({} bytes in the bundle)",
+        header.text_offset,
+        header.image_size,
+        header.flags,
+        kernel.data.len()
+    );
+    let base_dtb = match dtb_payload {
+        Some(p) => Fdt::new(p.data).map_err(BootError::Dtb)?,
+        None => found.dtb,
+    };
+    let occupied = occupied(found)?;
+    let keep_bundle = page.state.mode == Mode::Sequence;
+    page.state.bundle =
+        keep_bundle.then_some((found.bundle_base, found.bundle.total_size() as u64));
+    let initrd_range = initrd.map(|p| (found.bundle_base + p.offset, p.data.len() as u64));
+    let kernel_cmdline = match cmdline {
+        Some(p) => Cmdline::from_payload(p)?,
+        None => Cmdline::from_bootargs(found.summary.bootargs.unwrap_or(""))?,
+    };
+    let (seeds, seed_source) = page.seeds();
+    let hand = Handoff {
+        dtb: base_dtb,
+        cmdline: &kernel_cmdline,
+        initrd: initrd_range,
+        resident: found.resident,
+        el1: found.options.el1,
+        seeds,
+        kept_bundle: page.state.bundle.map(|(base, size)| MemRange { base, size }),
+    };
+    let dram_banks = [placement::Range { base: found.dram.base, size: found.dram.size }];
+    let plan = placement::plan(&Request {
+        dram: &dram_banks,
+        occupied: occupied.as_slice(),
+        kernel: KernelRequest {
+            load_offset: header.load_offset(),
+            footprint: header.footprint(kernel.data.len() as u64),
+            anywhere: header.anywhere(),
+        },
+        dtb_size: hand.dtb_size_bound() as u64,
+        initrd: initrd_range.map(|(base, size)| placement::Range { base, size }),
+    })?;
+    say!(
+        "plan: kernel {:#x}..{:#x} (entry {:#x}), dtb {:#x}",
+        plan.kernel_base,
+        plan.kernel_end,
+        plan.kernel_entry,
+        plan.dtb
+    );
+    // SAFETY: the plan gives `[kernel_entry, kernel_end)` to the kernel; it overlaps none of
+    // springboard, the stub, the DTB, the bundle or any reserved range, and lies in DRAM.
+    let dest = unsafe { mem::bytes_mut(plan.kernel_entry, kernel.data.len() as u64) };
+    dest.copy_from_slice(kernel.data);
+    say!("kernel: copied {} to {:#x}", Size(kernel.data.len() as u64), plan.kernel_entry);
+    say!("state: seeds from {seed_source}; boot {} recorded", page.state.boot_counter);
+    page.commit();
+    hand.go(&plan, kernel.data.len() as u64, found.me.entry_el)
+}
+
+/// springboard, the DTB, the bundle, everything the DTB reserves, and the resident region.
+fn occupied(found: &Found) -> Result<Occupied, BootError> {
+    let resident = found.resident;
+    let mut occupied = Occupied::default();
+    occupied.push(found.me.base, found.me.size, "springboard");
+    occupied.push(found.dtb_addr, found.dtb.totalsize() as u64, "dtb");
+    occupied.push(found.bundle_base, found.bundle.total_size() as u64, "bundle");
+    for r in found.summary.memreserve.iter() {
+        occupied.push(r.base, r.size, "memreserve");
+    }
+    for r in found.summary.reserved_memory.iter() {
+        // Exactly springboard's own region: a springboard before this one reserved it, and
+        // the kernel it booted kexec'd this one with that DTB (/sys/firmware/fdt). Reused.
+        if (r.base, r.size) == (resident.base, resident.size) {
+            continue;
+        }
+        occupied.push(r.base, r.size, "reserved-memory");
+    }
+    if let Some(with) = occupied.overlapping(resident) {
+        return Err(BootError::Resident { base: resident.base, with });
+    }
+    occupied.push(resident.base, resident.size, "resident stub");
+    Ok(occupied)
+}
+
+/// Payload `index`, after its CRC32 matched.
+fn verified(bundle: &Bundle<'static>, index: usize) -> Result<Payload<'static>, BootError> {
+    let payload = bundle.payload(index).ok_or(BootError::NoSuchEntry("(payload index)"))?;
+    payload.verify()?;
+    say!(
+        "bundle: {} \"{}\" at +{:#x}, {}, CRC32 {:#010x} ok",
+        payload.kind,
+        payload.name,
+        payload.offset,
+        Size(payload.data.len() as u64),
+        payload.crc32
+    );
+    Ok(payload)
+}

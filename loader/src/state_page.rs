@@ -1,0 +1,92 @@
+//! The state page after the resident stub (DESIGN §4): read at every start, updated with the
+//! entry about to boot, written just before the hand-off. It carries the boot counter, the
+//! per-entry outcomes (boot counting and fallbacks, kernel-swap sequences), the kept seed and
+//! the location of a bundle kept resident.
+
+use crate::{arch, mem, say};
+use image_formats::fdt::{Fdt, MemRange};
+use image_formats::seeds::{self, Seeds};
+use image_formats::state::{Mode, State, STATE_SIZE};
+use stub::abi::STATE_PAGE_OFFSET;
+
+// The record and the stub's CPU slots share the state page without overlapping.
+const _: () = assert!(STATE_SIZE as u64 <= stub::abi::CPU_SLOTS_OFFSET);
+
+/// The state record of this machine, as read at start and as it will be written.
+pub struct StatePage {
+    addr: u64,
+    /// The record.
+    pub state: State,
+}
+
+/// The address of the state record inside the resident region.
+fn address(resident: MemRange) -> u64 {
+    resident.base + STATE_PAGE_OFFSET
+}
+
+/// The record an earlier run left, if any (a cold boot leaves none).
+pub fn earlier(resident: MemRange) -> Option<State> {
+    // SAFETY: the resident region is the top of the first DRAM bank (boot.rs); its state page
+    // is RAM that only springboard writes, and nothing writes it while this slice is read.
+    let bytes = unsafe { mem::bytes(address(resident), STATE_SIZE as u64) };
+    State::read(bytes)
+}
+
+impl StatePage {
+    /// The record for `bundle_id`: the earlier one if it belongs to the same bundle, else a
+    /// fresh one in `mode` that keeps an earlier boot counter and seed.
+    pub fn open(
+        resident: MemRange,
+        earlier: Option<State>,
+        bundle_id: u32,
+        mode: Mode,
+        dtb: &Fdt,
+    ) -> Self {
+        let state = match earlier {
+            Some(state) if state.bundle_id == bundle_id => state,
+            Some(old) => {
+                let mut state = State::fresh(bundle_id, old.seed, mode);
+                state.boot_counter = old.boot_counter;
+                state
+            }
+            None => State::fresh(bundle_id, first_seed(dtb), mode),
+        };
+        StatePage { addr: address(resident), state }
+    }
+
+    /// The seeds for this hand-off: from RNDR when the CPU has it, else derived from the kept
+    /// seed and the boot counter.
+    pub fn seeds(&self) -> (Seeds, &'static str) {
+        let mut words = [0u64; 5];
+        if words.iter_mut().all(|w| arch::rndr().map(|v| *w = v).is_some()) {
+            let mut rng = [0; 32];
+            for (chunk, word) in rng.chunks_mut(8).zip(words) {
+                chunk.copy_from_slice(&word.to_le_bytes());
+            }
+            return (Seeds { rng, kaslr: words[4].max(1) }, "RNDR");
+        }
+        (seeds::derive(&self.state.seed, self.state.boot_counter), "the kept seed")
+    }
+
+    /// Writes the record to the state page and cleans it to the point of coherency.
+    pub fn commit(&self) {
+        let bytes = self.state.to_bytes();
+        // SAFETY: the state page is inside the resident region, which the plan keeps free and
+        // the kernel is told is reserved; no other slice covers it now.
+        let out = unsafe { mem::bytes_mut(self.addr, STATE_SIZE as u64) };
+        out.copy_from_slice(&bytes);
+        arch::clean_dcache_to_poc(self.addr, STATE_SIZE as u64);
+    }
+}
+
+/// The first boot's seed: whatever entropy there is — the incoming DTB's seeds (QEMU and
+/// firmware give some), RNDR, the counter.
+fn first_seed(dtb: &Fdt) -> [u8; 32] {
+    let chosen = dtb.find_node("/chosen").ok().flatten();
+    let prop = |name| chosen.and_then(|c| c.property(name).ok().flatten()).unwrap_or(&[]);
+    let rndr = arch::rndr().unwrap_or(0).to_le_bytes();
+    let counter = arch::counter().to_le_bytes();
+    let seed = seeds::condense(&[prop("rng-seed"), prop("kaslr-seed"), &rndr, &counter]);
+    say!("state: first boot: seed from the DTB's seeds, RNDR and the counter");
+    seed
+}

@@ -1,0 +1,324 @@
+// springboard's resident EL2 stub: vectors, hyp-stub ABI dispatcher, PSCI relay, and the
+// EL1 environment it sets up. Every number comes from abi.rs / regs.rs through `const`
+// operands. Position independent (only `adr`), stackless, no Rust at run time.
+//
+// On every call: x0 = function ID in, status out; x1..x4 = arguments. x9 is the dispatcher's
+// scratch, kept in TPIDR_EL2 and restored before every ERET, so callers get back every register
+// but x0 (x0..x3 for the SMCCC queries and the PSCI relay, as SMCCC allows).
+
+    .section .text.stub, "ax"
+    .balign {vectors_size}
+    .global __stub_start
+__stub_start:
+    // Current EL with SP_EL0: never used at EL2.
+    .balign 0x80
+    b .
+    .balign 0x80
+    b .
+    .balign 0x80
+    b .
+    .balign 0x80
+    b .
+    // Current EL with SP_ELx: `hvc #0` made at EL2 itself.
+    .balign 0x80
+    b       stub_sync
+    .balign 0x80
+    b .
+    .balign 0x80
+    b .
+    .balign 0x80
+    b .
+    // Lower EL, AArch64: `hvc #0` from EL1.
+    .balign 0x80
+    b       stub_sync
+    .balign 0x80
+    b .
+    .balign 0x80
+    b .
+    .balign 0x80
+    b .
+    // Lower EL, AArch32: not supported.
+    .balign 0x80
+    b .
+    .balign 0x80
+    b .
+    .balign 0x80
+    b .
+    .balign 0x80
+    b .
+
+stub_sync:
+    msr     tpidr_el2, x9
+    mrs     x9, esr_el2
+    lsr     x9, x9, #26
+    cmp     x9, #{ec_hvc64}
+    b.ne    stub_not_hvc
+    cmp     x0, #{soft_restart}
+    b.eq    stub_soft_restart
+    cmp     x0, #{set_vectors}
+    b.eq    stub_set_vectors
+    cmp     x0, #{reset_vectors}
+    b.eq    stub_reset_vectors
+    cmp     x0, #{get_ich_vtr}
+    b.eq    stub_get_ich_vtr
+    movz    x9, #{vh_count_lo}
+    movk    x9, #{vh_count_hi}, lsl #16
+    cmp     x0, x9
+    b.eq    stub_vendor_count
+    add     x9, x9, #1
+    cmp     x0, x9
+    b.eq    stub_vendor_uid
+    add     x9, x9, #2
+    cmp     x0, x9
+    b.eq    stub_vendor_revision
+    // PSCI: 0x84/0xc4 in the top byte of a 32-bit ID, zeros down to the function number.
+    lsr     x9, x0, #24
+    cmp     x9, #{psci_smc32}
+    b.eq    1f
+    cmp     x9, #{psci_smc64}
+    b.ne    stub_error
+1:  ubfx    x9, x0, #{psci_fn_bits}, #19
+    cbnz    x9, stub_error
+    and     x9, x0, #((1 << {psci_fn_bits}) - 1)
+    cmp     x9, #{psci_cpu_on}
+    b.eq    stub_psci_cpu_on
+    mrs     x9, tpidr_el2
+    smc     #0
+    eret
+
+stub_error:                         // HVC_FINALISE_EL2 and anything unknown
+    movz    x0, #{err_lo}
+    movk    x0, #{err_hi}, lsl #16
+stub_return:
+    mrs     x9, tpidr_el2
+    eret
+
+    // x1 = new VBAR_EL2; the architecture needs 2 KiB alignment.
+stub_set_vectors:
+    tst     x1, #({vectors_size} - 1)
+    b.ne    stub_error
+    msr     vbar_el2, x1
+    mov     x0, #0
+    b       stub_return
+
+stub_reset_vectors:
+    movz    x9, #{sctlr_el2_lo}
+    movk    x9, #{sctlr_el2_hi}, lsl #16
+    msr     sctlr_el2, x9
+    isb
+    adr     x9, __stub_start
+    msr     vbar_el2, x9
+    mov     x0, #0
+    b       stub_return
+
+    // x1 = entry, x2..x4 = the next image's x0..x2. The exception entry masked D, A, I, F;
+    // the ERET keeps them masked (SPSR) and stays at EL2h. x3 and x9 are the caller's.
+stub_soft_restart:
+    movz    x9, #{sctlr_el2_lo}
+    movk    x9, #{sctlr_el2_hi}, lsl #16
+    msr     sctlr_el2, x9
+    isb
+    adr     x9, __stub_start
+    msr     vbar_el2, x9
+    msr     elr_el2, x1
+    mov     x9, #{spsr_el2h}
+    msr     spsr_el2, x9
+    mrs     x9, tpidr_el2
+    mov     x0, x2
+    mov     x1, x3
+    mov     x2, x4
+    eret
+
+    // x1 = ICH_VTR_EL2 when the GICv3 system registers exist (ID_AA64PFR0_EL1.GIC != 0).
+stub_get_ich_vtr:
+    mrs     x9, id_aa64pfr0_el1
+    ubfx    x9, x9, #24, #4
+    cbz     x9, stub_error
+    mrs     x1, s3_4_c12_c11_1      // ICH_VTR_EL2
+    mov     x0, #0
+    b       stub_return
+
+stub_vendor_count:
+    mov     x0, #{vh_call_count}
+    b       stub_return
+
+stub_vendor_uid:
+    movz    w0, #({uid0} & 0xffff)
+    movk    w0, #({uid0} >> 16), lsl #16
+    movz    w1, #({uid1} & 0xffff)
+    movk    w1, #({uid1} >> 16), lsl #16
+    movz    w2, #({uid2} & 0xffff)
+    movk    w2, #({uid2} >> 16), lsl #16
+    movz    w3, #({uid3} & 0xffff)
+    movk    w3, #({uid3} >> 16), lsl #16
+    b       stub_return
+
+stub_vendor_revision:
+    mov     x0, #{rev_major}
+    mov     x1, #{rev_minor}
+    b       stub_return
+
+    // PSCI CPU_ON: x1 = target MPIDR, x2 = entry, x3 = context. Keep (entry, context) in the
+    // target's state-page slot and start the CPU at stub_secondary instead, which prepares
+    // EL2 and drops to the caller's entry at EL1. FAR_EL2 (meaningless outside an abort) holds
+    // x10 meanwhile.
+stub_psci_cpu_on:
+    msr     far_el2, x10
+    ubfx    x9, x1, #16, #8         // Aff2
+    cbnz    x9, 2f
+    ubfx    x9, x1, #32, #8         // Aff3
+    cbnz    x9, 2f
+    ubfx    x9, x1, #8, #8          // Aff1
+    cmp     x9, #({cpu_slots} / 8)
+    b.hs    2f
+    ubfx    x9, x1, #0, #8          // Aff0
+    cmp     x9, #8
+    b.hs    2f
+    ubfx    x9, x1, #8, #2
+    lsl     x9, x9, #3
+    bfxil   x9, x1, #0, #3          // slot = Aff1 * 8 + Aff0
+    adr     x10, __stub_start
+    add     x10, x10, #{state_page}
+    add     x10, x10, #{cpu_slots_offset}
+    add     x9, x10, x9, lsl #4
+    stp     x2, x3, [x9]
+    adr     x2, stub_secondary
+    mrs     x10, far_el2
+    mrs     x9, tpidr_el2
+    smc     #0
+    eret
+2:  mrs     x10, far_el2
+    mov     x0, #{psci_invalid}
+    b       stub_return
+
+    // A CPU started by a relayed CPU_ON: at EL2, MMU off. Prepare EL2 for EL1 and enter the
+    // entry and context its CPU_ON caller gave, at EL1h with DAIF masked.
+stub_secondary:
+    bl      stub_el1_env
+    mrs     x1, mpidr_el1
+    ubfx    x9, x1, #8, #2
+    lsl     x9, x9, #3
+    bfxil   x9, x1, #0, #3
+    adr     x10, __stub_start
+    add     x10, x10, #{state_page}
+    add     x10, x10, #{cpu_slots_offset}
+    add     x9, x10, x9, lsl #4
+    ldp     x10, x0, [x9]
+    b       stub_enter_el1
+
+    // Reached through HVC_SOFT_RESTART with x0 = entry, x1 = DTB: enter a kernel at EL1
+    // (springboard.handoff=el1) with this stub staying resident at EL2.
+    .global stub_el1_launch
+stub_el1_launch:
+    bl      stub_el1_env
+    mov     x10, x0
+    mov     x0, x1
+    // fall through: x10 = entry, x0 = the entry's x0
+stub_enter_el1:
+    msr     elr_el2, x10
+    mov     x9, #{spsr_el1h}
+    msr     spsr_el2, x9
+    mov     x1, xzr
+    mov     x2, xzr
+    mov     x3, xzr
+    eret
+
+    // Prepares EL2 for software at EL1 (booting.rst, "entered at EL1 with EL2 present"):
+    // no traps, timers and counter for EL1, GICv3 system registers, virtual IDs = real ones,
+    // EL1 in a reset state with FP enabled, VBAR_EL2 = this stub. Clobbers x9 and x10 only.
+    .global stub_el1_env
+stub_el1_env:
+    mov     x9, #{hcr_el2}
+    mrs     x10, id_aa64isar1_el1   // pointer authentication: APA, API…
+    tst     x10, #0xff0
+    b.ne    1f
+    mrs     x10, s3_0_c0_c6_2       // …or ID_AA64ISAR2_EL1.APA3
+    tst     x10, #0xf000
+    b.eq    2f
+1:  orr     x9, x9, #{hcr_apk_api}
+2:  mrs     x10, id_aa64pfr1_el1    // MTE2 or later
+    ubfx    x10, x10, #8, #4
+    cmp     x10, #2
+    b.lo    3f
+    orr     x9, x9, #{hcr_ata}
+3:  msr     hcr_el2, x9
+    isb
+    movz    x9, #{sctlr_el2_lo}
+    movk    x9, #{sctlr_el2_hi}, lsl #16
+    msr     sctlr_el2, x9
+    mov     x9, #{cptr_el2}
+    mrs     x10, id_aa64pfr0_el1    // SVE implemented?
+    ubfx    x10, x10, #32, #4
+    cbnz    x10, 5f
+    orr     x9, x9, #{cptr_tz}
+5:  mrs     x10, id_aa64pfr1_el1    // SME implemented?
+    ubfx    x10, x10, #24, #4
+    cbnz    x10, 6f
+    orr     x9, x9, #{cptr_tsm}
+6:  msr     cptr_el2, x9
+    isb
+    tbnz    x9, #8, 7f              // with SVE: every vector length for EL1
+    mov     x10, #{vl_max}
+    msr     s3_4_c1_c2_0, x10       // ZCR_EL2
+7:  tbnz    x9, #12, 8f             // with SME: every vector length, FA64 when implemented
+    mov     x10, #{vl_max}
+    mrs     x9, s3_0_c0_c4_5        // ID_AA64SMFR0_EL1
+    tbz     x9, #63, 9f
+    orr     x10, x10, #{smcr_fa64}
+9:  msr     s3_4_c1_c2_6, x10       // SMCR_EL2
+8:
+    msr     hstr_el2, xzr
+    mov     x9, #{cnthctl_el2}
+    msr     cnthctl_el2, x9
+    msr     cntvoff_el2, xzr
+    msr     vttbr_el2, xzr
+    mrs     x9, midr_el1
+    msr     vpidr_el2, x9
+    mrs     x9, mpidr_el1
+    msr     vmpidr_el2, x9
+    mrs     x9, id_aa64dfr0_el1     // PMUVer: let EL1 use every counter (MDCR_EL2.HPMN = N)
+    ubfx    x9, x9, #8, #4
+    cbz     x9, 1f
+    mrs     x9, pmcr_el0
+    ubfx    x9, x9, #11, #5
+1:  msr     mdcr_el2, x9
+    mrs     x9, id_aa64pfr0_el1     // GIC: GICv3 system register interface
+    ubfx    x9, x9, #24, #4
+    cbz     x9, 2f
+    mrs     x9, s3_4_c12_c9_5       // ICC_SRE_EL2
+    mov     x10, #{icc_sre}
+    orr     x9, x9, x10
+    msr     s3_4_c12_c9_5, x9
+    isb
+    msr     s3_4_c12_c11_0, xzr     // ICH_HCR_EL2
+2:  mrs     x9, id_aa64mmfr0_el1    // FGT: no fine-grained traps
+    ubfx    x9, x9, #56, #4
+    cbz     x9, 3f
+    msr     s3_4_c1_c1_4, xzr       // HFGRTR_EL2
+    msr     s3_4_c1_c1_5, xzr       // HFGWTR_EL2
+    msr     s3_4_c1_c1_6, xzr       // HFGITR_EL2
+    msr     s3_4_c3_c1_4, xzr       // HDFGRTR_EL2
+    msr     s3_4_c3_c1_5, xzr       // HDFGWTR_EL2
+3:  mrs     x9, id_aa64mmfr1_el1    // HCX: no extended traps
+    ubfx    x9, x9, #40, #4
+    cbz     x9, 4f
+    msr     s3_4_c1_c2_2, xzr       // HCRX_EL2
+4:  mov     x9, #{cpacr_fpen}
+    msr     cpacr_el1, x9
+    movz    x9, #{sctlr_el1_lo}
+    movk    x9, #{sctlr_el1_hi}, lsl #16
+    msr     sctlr_el1, x9
+    adr     x9, __stub_start
+    msr     vbar_el2, x9
+    isb
+    ret
+
+    // A synchronous exception that is not an HVC (a fault at EL2, a trapped instruction):
+    // nothing can be returned to safely, so stop here, distinct from the vector slots.
+stub_not_hvc:
+    wfe
+    b       stub_not_hvc
+
+    .global __stub_end
+__stub_end:
+    .text

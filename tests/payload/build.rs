@@ -1,0 +1,8 @@
+//! Passes the payload's linker script, and only when building for the bare-metal target.
+fn main() {
+    let dir = std::env::var("CARGO_MANIFEST_DIR").expect("cargo sets CARGO_MANIFEST_DIR");
+    if std::env::var("CARGO_CFG_TARGET_OS").as_deref() == Ok("none") {
+        println!("cargo:rustc-link-arg=-T{dir}/payload.ld");
+    }
+    println!("cargo:rerun-if-changed=payload.ld");
+}

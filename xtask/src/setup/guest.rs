@@ -1,0 +1,119 @@
+//! The kexec guest initramfs: the busybox root of `initramfs.rs` plus Debian's arm64
+//! `/sbin/kexec` with its program interpreter and shared libraries, and an `/init` that, when
+//! the kernel command line asks for it, kexecs springboard with the next bundle.
+//!
+//! springboard and the bundle are not in it: a test appends a second cpio archive holding
+//! `/boot/springboard.bin` and `/boot/next.bundle` (Linux unpacks concatenated archives into
+//! one root), so the same guest initramfs serves every kexec test.
+
+use super::{initramfs, shared_libs};
+use anyhow::{Context, Result};
+use std::collections::BTreeSet;
+use std::path::{Path, PathBuf};
+
+/// The Debian package and the program in it.
+const KEXEC_PACKAGE: &str = "kexec-tools:arm64";
+/// Where `kexec-tools` installs `kexec` (relative to the package root).
+const KEXEC: &str = "sbin/kexec";
+/// The file this module writes in the assets folder.
+pub const FILE_NAME: &str = "kexec-initramfs.cpio";
+
+/// `/init`: the markers of the plain test initramfs; then, with `sbtest.kexec=1` on the
+/// command line, `kexec -l` springboard with the appended bundle and `kexec -e`.
+/// `sbtest.entry=NAME` adds `springboard.entry=NAME` to the command line springboard gets.
+/// `-i` (`--no-checks`) skips purgatory's SHA-256 of the segments, ~6 s under emulation.
+const INIT: &str = r#"#!/bin/sh
+bb=/bin/busybox
+$bb mount -t proc proc /proc
+$bb mount -t sysfs sysfs /sys
+cmdline="$($bb cat /proc/cmdline)"
+echo "SPRINGBOARD-USERSPACE-OK uname=$($bb uname -r)"
+echo "SPRINGBOARD-CMDLINE $cmdline"
+case " $cmdline " in
+*" sbtest.kexec=1 "*)
+    append="console=ttyAMA0 panic=-1"
+    for word in $cmdline; do
+        case "$word" in
+        sbtest.entry=*) append="$append springboard.entry=${word#sbtest.entry=}" ;;
+        esac
+    done
+    if /sbin/kexec -i -l /boot/springboard.bin --initrd /boot/next.bundle --append "$append"; then
+        echo "SPRINGBOARD-KEXEC /boot/springboard.bin --initrd /boot/next.bundle --append \"$append\""
+        /sbin/kexec -e
+        echo "SPRINGBOARD-KEXEC-FAILED: kexec -e returned $?"
+    else
+        echo "SPRINGBOARD-KEXEC-FAILED: kexec -l returned $?"
+    fi
+    ;;
+esac
+$bb poweroff -f
+"#;
+
+/// Writes `dir/kexec-initramfs.cpio` when its bytes would change and returns its path. The
+/// unpacked packages stay in `dir/kexec-root`, so a run that finds them asks apt nothing.
+pub fn build(dir: &Path) -> Result<PathBuf> {
+    let out = dir.join(FILE_NAME);
+    let staging = dir.join("kexec-root");
+    let files = shared_libs::collect(KEXEC_PACKAGE, KEXEC, &dir.join("debs"), &staging)?;
+    let mut cpio = initramfs::base(&initramfs::busybox(dir)?);
+    for folder in folders(files.keys().map(String::as_str)) {
+        cpio.dir(&folder);
+    }
+    cpio.dir("boot");
+    for (path, bytes) in &files {
+        cpio.file(path, 0o755, bytes);
+    }
+    cpio.file("init", 0o755, INIT.as_bytes());
+    let bytes = cpio.finish();
+    let size = bytes.len() >> 10;
+    if std::fs::read(&out).is_ok_and(|old| old == bytes) {
+        println!("setup: {FILE_NAME} up to date ({size} KiB)");
+    } else {
+        std::fs::write(&out, &bytes).with_context(|| format!("writing {}", out.display()))?;
+        let names: Vec<&str> = files.keys().map(String::as_str).collect();
+        println!("setup: {FILE_NAME} written ({size} KiB: busybox, {})", names.join(", "));
+    }
+    Ok(out)
+}
+
+/// Every folder that `paths` need, parents first, except those the busybox base has.
+fn folders<'a>(paths: impl Iterator<Item = &'a str>) -> BTreeSet<String> {
+    let mut out = BTreeSet::new();
+    for path in paths {
+        let mut parent = Path::new(path).parent();
+        while let Some(folder) = parent.filter(|p| !p.as_os_str().is_empty()) {
+            out.insert(folder.display().to_string());
+            parent = folder.parent();
+        }
+    }
+    for existing in ["bin", "dev", "proc", "sys"] {
+        out.remove(existing);
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn folders_come_parents_first_without_the_base_ones() {
+        let paths = ["lib/aarch64-linux-gnu/libc.so.6", "lib/ld-linux-aarch64.so.1", "sbin/kexec"];
+        let got: Vec<String> = folders(paths.into_iter()).into_iter().collect();
+        assert_eq!(got, ["lib", "lib/aarch64-linux-gnu", "sbin"]);
+        assert!(folders(["bin/x", "init"].into_iter()).is_empty());
+    }
+
+    #[test]
+    fn init_kexecs_only_when_asked_and_says_so_before_kexec_e() {
+        let kexec = INIT.find("*\" sbtest.kexec=1 \"*)").expect("the sbtest.kexec=1 case");
+        let load = INIT
+            .find("/sbin/kexec -i -l /boot/springboard.bin --initrd /boot/next.bundle --append")
+            .expect("kexec -i -l with the appended files");
+        let marker = INIT.find("echo \"SPRINGBOARD-KEXEC /boot").expect("the marker");
+        let exec = INIT.find("/sbin/kexec -e").expect("kexec -e");
+        assert!(kexec < load && load < marker && marker < exec);
+        assert!(INIT.contains("echo \"SPRINGBOARD-USERSPACE-OK uname=$($bb uname -r)\""));
+        assert!(INIT.trim_end().ends_with("$bb poweroff -f"));
+    }
+}
