@@ -58,7 +58,8 @@ pub struct Handoff<'a> {
     /// The resident stub region, reserved `no-map` in the kernel's DTB.
     pub resident: MemRange,
     /// `springboard.handoff=el1`: enter the kernel at EL1 with the stub resident, and point
-    /// the kernel's PSCI at the stub (`hvc`), which relays it to EL3.
+    /// the kernel's PSCI at the stub (`hvc`), which relays it to EL3. Otherwise the kernel's
+    /// PSCI method is `smc`.
     pub el1: bool,
     /// Fresh `/chosen/rng-seed` and `kaslr-seed`.
     pub seeds: Seeds,
@@ -90,9 +91,12 @@ impl Handoff<'_> {
             None => [stub, stub],
         };
         let reserve = &reservations[..1 + usize::from(self.kept_bundle.is_some())];
-        let psci_hvc: [(&str, &str, &[u8]); 1] = [("psci", "method", b"hvc\0")];
-        let replace: &[(&str, &str, &[u8])] = if self.el1 { &psci_hvc } else { &[] };
-        f(&Edits { chosen_set, chosen_remove, reserve, replace })
+        // A kernel at EL1 reaches PSCI through the stub (`hvc`); one at EL2 can only use
+        // `smc` (its `hvc` would trap to itself), whatever an earlier EL1 hand-off wrote into
+        // the DTB that kexec passed on.
+        let method: &[u8] = if self.el1 { b"hvc\0" } else { b"smc\0" };
+        let replace = [("psci", "method", method)];
+        f(&Edits { chosen_set, chosen_remove, reserve, replace: &replace })
     }
 
     /// An upper bound of the patched DTB's size, for the placement plan.

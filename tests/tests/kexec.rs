@@ -78,3 +78,48 @@ fn vhe_kernel_kexecs_springboard_which_boots_the_next_kernel_at_el2() {
         "kvm [1]: VHE mode initialized successfully",
     );
 }
+
+#[test]
+fn el1_kernel_kexecs_springboard_which_climbs_back_to_el2_for_the_next_kernel() {
+    let assets = Assets::get();
+    let (a, b) = (assets.kernel("6.1-generic").clone(), assets.kernel("6.1-cloud").clone());
+    let next = assets.work_file("kexec-el1-next.bundle");
+    pack(&assets, &b.path, CMDLINE, &next);
+    let guest = assets.work_file("kexec-el1-guest.cpio");
+    kexec_initramfs(&assets, &next, &guest);
+    let first = assets.work_file("kexec-el1.bundle");
+    let cmdline = format!("{CMDLINE} sbtest.kexec=1");
+    let entry = EntryFiles { name: "kexec", kernel: &a.path, initrd: &guest, cmdline: &cmdline };
+    pack_entries(&assets, &[entry], &first);
+
+    let (user_a, user_b) =
+        (format!("{USERSPACE}{}", a.release), format!("{USERSPACE}{}", b.release));
+    // Banners: QEMU starts springboard at EL2; kernel A (at EL1) kexecs it at EL1; it finds its
+    // stub at EL2 and re-enters itself there.
+    let run = Qemu::virt("kexec-el1", "cortex-a57")
+        .smp(2)
+        .kernel(&assets.springboard)
+        .initrd(&first)
+        .arg(["-append", "springboard.handoff=el1"])
+        .allow_banners(3)
+        .forbid(&[KEXEC_FAILED, "CPUs are stuck in the kernel"])
+        .timeout(Duration::from_secs(240))
+        .expect(
+            &[
+                "springboard: handoff: HVC_SOFT_RESTART to the stub's EL1 launch",
+                "CPU: All CPU(s) started at EL1",
+                &user_a,
+                KEXEC,
+                "springboard: springboard 0.1.0 entered at EL1",
+                "springboard: stub: a springboard stub is resident at EL2: re-entering springboard at EL2",
+                "springboard: springboard 0.1.0 entered at EL2",
+                "springboard: handoff: HVC_SOFT_RESTART to",
+                &format!("Linux version {}", b.release),
+                EL2,
+                "kvm [1]: Hyp mode initialized successfully",
+                &user_b,
+            ],
+            &assets.work,
+        );
+    assert_eq!(run.count(BANNER), 3, "EL2 start, EL1 kexec entry, EL2 re-entry");
+}

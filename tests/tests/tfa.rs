@@ -4,7 +4,8 @@
 //! The same one-file image also boots from plain QEMU `-kernel` without `-initrd`; and with no
 //! DTB anywhere springboard can find, it stops with `no-dtb` and powers off.
 
-use qemu_tests::{Assets, Qemu, BANNER, CMDLINE, USERSPACE};
+use qemu_tests::guest::kexec_initramfs;
+use qemu_tests::{pack, Assets, Qemu, BANNER, CMDLINE, USERSPACE};
 use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
 
@@ -32,14 +33,25 @@ fn tfa_dir() -> PathBuf {
 
 /// springboard with a bundle of the generic kernel and the test initramfs appended.
 fn springboard_with_bundle(assets: &Assets, name: &str) -> PathBuf {
+    springboard_with(assets, name, &assets.kernel("6.1-generic").path, &assets.initramfs, CMDLINE)
+}
+
+/// springboard with a bundle of `kernel`, `initrd` and `cmdline` appended.
+fn springboard_with(
+    assets: &Assets,
+    name: &str,
+    kernel: &Path,
+    initrd: &Path,
+    cmdline: &str,
+) -> PathBuf {
     let out = assets.work_file(name);
     let status = Command::new(&assets.cli)
         .arg("pack")
         .arg("--kernel")
-        .arg(&assets.kernel("6.1-generic").path)
+        .arg(kernel)
         .arg("--initrd")
-        .arg(&assets.initramfs)
-        .args(["--cmdline", CMDLINE])
+        .arg(initrd)
+        .args(["--cmdline", cmdline])
         .arg("--append-to")
         .arg(&assets.springboard)
         .arg("-o")
@@ -109,6 +121,45 @@ fn tfa_starts_springboard_with_its_appended_bundle_and_linux_gets_psci_from_tfa(
     assert!(fdt.contains("from board fallback"), "TF-A passes x0 = 0, not a DTB: {fdt}");
     // QEMU's own PSCI is off with secure=on: TF-A's BL31 answers, with its SMCCC version.
     run.assert_has("psci: SMC Calling Convention v1.2");
+}
+
+#[test]
+fn after_tfa_linux_kexecs_springboard_which_boots_the_next_kernel_at_el2() {
+    // QEMU's 64 MiB flash holds TF-A, springboard and one bundle: kernel A, the kexec guest
+    // and, inside the guest, B's bundle. Two generic kernels do not fit; two cloud ones do.
+    let assets = Assets::get();
+    let (a, b) = (assets.kernel("6.1-cloud").clone(), assets.kernel("6.1-cloud").clone());
+    let next = assets.work_file("tfa-kexec-next.bundle");
+    pack(&assets, &b.path, CMDLINE, &next);
+    let guest = assets.work_file("tfa-kexec-guest.cpio");
+    kexec_initramfs(&assets, &next, &guest);
+    let cmdline = format!("{CMDLINE} sbtest.kexec=1");
+    let bl33 = springboard_with(&assets, "tfa-kexec-bl33.bin", &a.path, &guest, &cmdline);
+    let flash = flash_with_bl33(&assets, &bl33);
+    let run = Qemu::virt("tfa-kexec", "cortex-a57")
+        .machine("virt,secure=on,virtualization=on")
+        .arg(["-bios", &flash.display().to_string()])
+        .allow_banners(2)
+        .forbid(&["SPRINGBOARD-KEXEC-FAILED"])
+        .timeout(std::time::Duration::from_secs(240))
+        .expect(
+            &[
+                BL31,
+                "appended to springboard's image",
+                "psci: PSCIv1.1 detected in firmware",
+                &format!("{USERSPACE}{}", a.release),
+                "SPRINGBOARD-KEXEC /boot/springboard.bin",
+                BANNER,
+                "from the /chosen initrd range",
+                "springboard: handoff: HVC_SOFT_RESTART",
+                &format!("Linux version {}", b.release),
+                "psci: SMC Calling Convention v1.2",
+                "CPU: All CPU(s) started at EL2",
+                &format!("{USERSPACE}{}", b.release),
+            ],
+            &assets.work,
+        );
+    assert_eq!(run.count(BANNER), 2, "springboard starts from TF-A, then from kexec");
 }
 
 #[test]
