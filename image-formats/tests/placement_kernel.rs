@@ -1,23 +1,11 @@
 //! The placement planner on concrete kernel layouts: QEMU `virt` with a Debian kernel,
 //! `text_offset`, and several DRAM banks.
 
-use image_formats::placement::{plan, KernelRequest, PlacementError, Plan, Range, Region, Request};
+use image_formats::placement::{plan, KernelRequest, PlacementError, Plan, Range};
 
-const MIB: u64 = 1 << 20;
-const GIB: u64 = 1 << 30;
-/// QEMU `virt` with `-m 1G`.
-const QEMU_DRAM: [Range; 1] = [Range { base: 0x4000_0000, size: GIB }];
-/// Debian 6.1 generic: text_offset 0, image_size 0x2010000, flags 0xa.
-const DEBIAN: KernelRequest =
-    KernelRequest { load_offset: 0, footprint: 0x0201_0000, anywhere: true };
+mod placement_common;
 
-fn region(base: u64, size: u64, what: &'static str) -> Region {
-    Region { base, size, what }
-}
-
-fn request<'a>(dram: &'a [Range], occupied: &'a [Region], kernel: KernelRequest) -> Request<'a> {
-    Request { dram, occupied, kernel, dtb_size: MIB, initrd: None }
-}
+use placement_common::{region, request, DEBIAN, GIB, MIB, QEMU_DRAM};
 
 #[test]
 fn qemu_layout_places_debian_kernel_after_springboard() {

@@ -93,10 +93,10 @@ impl fmt::Display for BootError {
             Self::NoMemory => write!(f, "the DTB describes no /memory"),
             Self::NoBundle => write!(
                 f,
-                "no bundle: /chosen has no linux,initrd-start/end (pass one with -initrd or --initrd)"
+                "no bundle: none appended to springboard, none in the /chosen initrd range (pass one with -initrd or --initrd), none kept resident"
             ),
             Self::BundleOutsideDram { base, size } => {
-                write!(f, "initrd range {base:#x}+{size:#x} is not inside DRAM")
+                write!(f, "bundle range {base:#x}+{size:#x} is not inside DRAM")
             }
             Self::Bundle(e) => write!(f, "offset {:#x}: {}", e.offset, e.kind),
             Self::NoSuchEntry(name) => write!(f, "springboard.entry={name}: the bundle has no such entry"),

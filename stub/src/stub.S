@@ -10,42 +10,31 @@
     .balign {vectors_size}
     .global __stub_start
 __stub_start:
-    // Current EL with SP_EL0: never used at EL2.
+    // Current EL with SP_EL0: never used at EL2. Each idle slot is a self-loop of its own,
+    // so a debugger or `-d int` shows which one was taken.
+    .rept 4
     .balign 0x80
     b .
-    .balign 0x80
-    b .
-    .balign 0x80
-    b .
-    .balign 0x80
-    b .
-    // Current EL with SP_ELx: `hvc #0` made at EL2 itself.
+    .endr
+    // Current EL with SP_ELx: `hvc #0` made at EL2 itself; then IRQ, FIQ, SError.
     .balign 0x80
     b       stub_sync
+    .rept 3
     .balign 0x80
     b .
-    .balign 0x80
-    b .
-    .balign 0x80
-    b .
-    // Lower EL, AArch64: `hvc #0` from EL1.
+    .endr
+    // Lower EL, AArch64: `hvc #0` from EL1; then IRQ, FIQ, SError.
     .balign 0x80
     b       stub_sync
+    .rept 3
     .balign 0x80
     b .
-    .balign 0x80
-    b .
-    .balign 0x80
-    b .
+    .endr
     // Lower EL, AArch32: not supported.
+    .rept 4
     .balign 0x80
     b .
-    .balign 0x80
-    b .
-    .balign 0x80
-    b .
-    .balign 0x80
-    b .
+    .endr
 
 stub_sync:
     msr     tpidr_el2, x9
