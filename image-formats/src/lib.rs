@@ -14,6 +14,7 @@ pub mod cmdline;
 #[cfg(feature = "alloc")]
 pub mod cpio;
 pub mod fdt;
+pub mod gzip;
 pub mod image;
 pub mod placement;
 pub mod seeds;

@@ -11,7 +11,8 @@ use crate::state_page::StatePage;
 use crate::{mem, say};
 use image_formats::bundle::{Bundle, Payload};
 use image_formats::fdt::{Fdt, MemRange};
-use image_formats::image::ImageHeader;
+use image_formats::gzip::Member;
+use image_formats::image::{ImageHeader, HEADER_LEN};
 use image_formats::placement::{self, KernelRequest, Request};
 use image_formats::state::Mode;
 
@@ -37,16 +38,15 @@ pub fn boot_entry(
     let initrd = entry.initrd.map(|i| verified(bundle, i)).transpose()?;
     let dtb_payload = entry.dtb.map(|i| verified(bundle, i)).transpose()?;
     let cmdline = entry.cmdline.map(|i| verified(bundle, i)).transpose()?;
-    if kernel.gzip {
-        return Err(BootError::CompressedKernel);
-    }
-    let header = ImageHeader::parse(kernel.data)?;
+    let image = KernelImage::of(&kernel)?;
+    let header = ImageHeader::parse(image.header())?;
     say!(
-        "kernel: text_offset {:#x}, image_size {:#x}, flags {:#x} ({} bytes in the bundle)",
+        "kernel: text_offset {:#x}, image_size {:#x}, flags {:#x} ({} bytes{})",
         header.text_offset,
         header.image_size,
         header.flags,
-        kernel.data.len()
+        image.len(),
+        if image.gzip.is_some() { ", gzip-compressed in the bundle" } else { "" }
     );
     let base_dtb = match dtb_payload {
         Some(p) => Fdt::new(p.data).map_err(BootError::Dtb)?,
@@ -77,7 +77,7 @@ pub fn boot_entry(
         occupied: occupied.as_slice(),
         kernel: KernelRequest {
             load_offset: header.load_offset(),
-            footprint: header.footprint(kernel.data.len() as u64),
+            footprint: header.footprint(image.len()),
             anywhere: header.anywhere(),
         },
         dtb_size: hand.dtb_size_bound() as u64,
@@ -90,14 +90,70 @@ pub fn boot_entry(
         plan.kernel_entry,
         plan.dtb
     );
-    // SAFETY: the plan gives `[kernel_entry, kernel_end)` to the kernel; it overlaps none of
-    // springboard, the stub, the DTB, the bundle or any reserved range, and lies in DRAM.
-    let dest = unsafe { mem::bytes_mut(plan.kernel_entry, kernel.data.len() as u64) };
-    dest.copy_from_slice(kernel.data);
-    say!("kernel: copied {} to {:#x}", Size(kernel.data.len() as u64), plan.kernel_entry);
+    // SAFETY: the plan gives `[kernel_entry, kernel_end)` to the kernel, at least
+    // `image.len()` bytes; it overlaps none of springboard, the stub, the DTB, the bundle or
+    // any reserved range, and lies in DRAM.
+    let dest = unsafe { mem::bytes_mut(plan.kernel_entry, image.len()) };
+    image.copy_to(dest)?;
+    say!("kernel: {} {} to {:#x}", image.verb(), Size(image.len()), plan.kernel_entry);
     say!("state: seeds from {seed_source}; boot {} recorded", page.state.boot_counter);
     page.commit();
-    hand.go(&plan, kernel.data.len() as u64, found.me.entry_el)
+    hand.go(&plan, image.len(), found.me.entry_el)
+}
+
+/// The kernel as the bundle holds it: a plain Image, or an `Image.gz` inflated while copying.
+struct KernelImage<'a> {
+    data: &'a [u8],
+    gzip: Option<Member<'a>>,
+    /// The first 64 bytes of the Image (inflated when compressed).
+    head: [u8; HEADER_LEN],
+    head_len: usize,
+}
+
+impl<'a> KernelImage<'a> {
+    fn of(payload: &Payload<'a>) -> Result<Self, BootError> {
+        let mut head = [0; HEADER_LEN];
+        if !payload.gzip {
+            let head_len = payload.data.len().min(HEADER_LEN);
+            head[..head_len].copy_from_slice(&payload.data[..head_len]);
+            return Ok(KernelImage { data: payload.data, gzip: None, head, head_len });
+        }
+        let member = Member::parse(payload.data).map_err(BootError::Gzip)?;
+        let head_len = member.inflate_prefix(&mut head).map_err(BootError::Gzip)?;
+        Ok(KernelImage { data: payload.data, gzip: Some(member), head, head_len })
+    }
+
+    /// The Image header bytes (fewer than 64 when the Image is that short).
+    fn header(&self) -> &[u8] {
+        &self.head[..self.head_len]
+    }
+
+    /// The Image's length in bytes (uncompressed).
+    fn len(&self) -> u64 {
+        match &self.gzip {
+            Some(member) => u64::from(member.isize),
+            None => self.data.len() as u64,
+        }
+    }
+
+    /// Copies (or inflates, checking size and CRC32) the Image into `dest`.
+    fn copy_to(&self, dest: &mut [u8]) -> Result<(), BootError> {
+        match &self.gzip {
+            Some(member) => member.inflate_into(dest).map(|_| ()).map_err(BootError::Gzip),
+            None => {
+                dest.copy_from_slice(self.data);
+                Ok(())
+            }
+        }
+    }
+
+    fn verb(&self) -> &'static str {
+        if self.gzip.is_some() {
+            "inflated"
+        } else {
+            "copied"
+        }
+    }
 }
 
 /// springboard, the DTB, the bundle, everything the DTB reserves, and the resident region.

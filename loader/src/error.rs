@@ -35,8 +35,9 @@ pub enum BootError {
     NoSuchEntry(&'static str),
     /// The kernel's Image header failed a check.
     Kernel(ImageError),
-    /// The kernel payload is gzip-compressed, which this build does not inflate.
-    CompressedKernel,
+    /// The gzip-compressed kernel is malformed or inflates to something other than its
+    /// trailer says.
+    Gzip(image_formats::gzip::GzipError),
     /// No room for the kernel or the DTB.
     Placement(PlacementError),
     /// The resident stub region collides with something already in memory.
@@ -71,7 +72,7 @@ impl BootError {
             Self::Bundle(_) => "bundle",
             Self::NoSuchEntry(_) => "no-entry",
             Self::Kernel(_) => "kernel",
-            Self::CompressedKernel => "kernel-gzip",
+            Self::Gzip(_) => "kernel-gzip",
             Self::Placement(_) => "placement",
             Self::Resident { .. } => "resident",
             Self::Patch(_) => "dtb-patch",
@@ -101,7 +102,7 @@ impl fmt::Display for BootError {
             Self::Bundle(e) => write!(f, "offset {:#x}: {}", e.offset, e.kind),
             Self::NoSuchEntry(name) => write!(f, "springboard.entry={name}: the bundle has no such entry"),
             Self::Kernel(e) => write!(f, "{e}"),
-            Self::CompressedKernel => write!(f, "gzip-compressed kernels are not supported yet"),
+            Self::Gzip(e) => write!(f, "offset {:#x}: {}", e.offset, e.kind),
             Self::Placement(e) => write!(f, "{e}"),
             Self::Resident { base, with } => {
                 write!(f, "resident region at {base:#x} overlaps the {with}")
