@@ -25,6 +25,7 @@ pub struct Qemu {
     name: String,
     timeout: Duration,
     forbidden: Vec<String>,
+    allowed: Vec<String>,
     banners: usize,
 }
 
@@ -55,6 +56,7 @@ impl Qemu {
             name: name.to_string(),
             timeout: Duration::from_secs(120),
             forbidden: Vec::new(),
+            allowed: Vec::new(),
             banners: 1,
         }
     }
@@ -91,6 +93,14 @@ impl Qemu {
     /// Adds run-specific bad patterns (e.g. `Booting Linux` when springboard must refuse).
     pub fn forbid(mut self, patterns: &[&str]) -> Self {
         self.forbidden.extend(patterns.iter().map(|p| p.to_string()));
+        self
+    }
+
+    /// Takes default bad patterns out for a run that provokes them on purpose (a kernel that
+    /// must panic), and lets QEMU reset the machine instead of exiting (no `-no-reboot`).
+    pub fn expect_panic_and_reset(mut self) -> Self {
+        self.allowed.extend(["Kernel panic".to_string(), "Call trace:".to_string()]);
+        self.args.retain(|a| a != "-no-reboot");
         self
     }
 
@@ -131,6 +141,7 @@ impl Qemu {
                     let mut bad_patterns = BAD_PATTERNS
                         .iter()
                         .copied()
+                        .filter(|p| !self.allowed.iter().any(|a| a == p))
                         .chain(self.forbidden.iter().map(String::as_str));
                     if let Some(bad) = bad_patterns.find(|p| line.contains(*p)) {
                         run.lines.push(line);
