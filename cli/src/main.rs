@@ -2,7 +2,8 @@
 //!
 //! `pack` builds a bundle (what the firmware boots) from a kernel, an initrd, a DTB and a
 //! command line; `inspect` tells what a file is — an arm64 `Image`, a DTB, a bundle or a gzip
-//! file — and prints its headers and tables.
+//! file — and prints its headers and tables; `swap` boots several kernels one after the other
+//! in one QEMU run, tests each, and reports a table, JSON and JUnit XML.
 
 mod detect;
 mod gzip;
@@ -10,6 +11,7 @@ mod inspect;
 mod kernel;
 mod pack;
 mod show;
+mod swap;
 
 use std::io::{ErrorKind, Write as _};
 use std::process::ExitCode;
@@ -26,7 +28,8 @@ use clap::{Parser, Subcommand};
 Examples:
   springboard pack --kernel Image --initrd initrd.img --cmdline 'console=ttyAMA0' -o boot.bundle
   springboard inspect boot.bundle
-  springboard inspect /boot/vmlinuz-6.12.0-arm64"
+  springboard inspect /boot/vmlinuz-6.12.0-arm64
+  springboard swap --kernel vmlinuz-6.1 --kernel vmlinuz-6.12 --test check.sh --junit out.xml"
 )]
 struct Cli {
     /// What to do.
@@ -41,6 +44,9 @@ enum Command {
     Pack(pack::PackArgs),
     /// Tell what a file is (arm64 Image, DTB, bundle, gzip) and print its headers and tables.
     Inspect(inspect::InspectArgs),
+    /// Boot several kernels in turn in one QEMU run through springboard, run a test script
+    /// under each, and report the results (table, JSON, JUnit XML).
+    Swap(swap::SwapArgs),
 }
 
 fn main() -> ExitCode {
@@ -51,6 +57,7 @@ fn main() -> ExitCode {
     let result = match cli.command {
         Command::Pack(args) => pack::run(&args, &mut report),
         Command::Inspect(args) => inspect::run(&args, &mut report),
+        Command::Swap(args) => swap::run(&args, &mut report),
     };
     let mut stdout = std::io::stdout().lock();
     match stdout.write_all(report.as_bytes()).and_then(|()| stdout.flush()) {

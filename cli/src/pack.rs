@@ -17,7 +17,8 @@ use image_formats::fdt::Fdt;
 use crate::detect::DTB_MAGIC;
 use crate::kernel;
 use crate::show;
-use entries::{EntryArgs, EntryOption};
+pub use entries::EntryArgs;
+use entries::EntryOption;
 use payloads::Payloads;
 
 /// The options of `springboard pack` as clap parses them; [`PackArgs`] adds their order.
@@ -140,17 +141,31 @@ struct CheckedKernel {
     kernel: kernel::Kernel,
 }
 
-/// Runs `springboard pack`.
-pub fn run(args: &PackArgs, out: &mut String) -> Result<()> {
-    let entries = entries::group(&args.options, args.flags.name.as_deref())?;
+/// A bundle built from entries, with what was checked on the way (for reports).
+pub struct Built {
+    /// The bundle's bytes.
+    pub bytes: Vec<u8>,
+    kernels: Vec<CheckedKernel>,
+    reused: usize,
+}
+
+/// Reads and checks every entry's files and builds the bundle (also used by `swap`).
+pub fn build(entries: &[EntryArgs]) -> Result<Built> {
     let mut payloads = Payloads::new();
     let mut kernels = Vec::new();
-    for entry in &entries {
+    for entry in entries {
         let spec = add_entry(&mut payloads, entry, &mut kernels)
             .with_context(|| format!("entry \"{}\"", entry.name))?;
         payloads.builder().add_entry(spec);
     }
     let bytes = payloads.builder().build().context("building the bundle")?;
+    Ok(Built { bytes, kernels, reused: payloads.reused() })
+}
+
+/// Runs `springboard pack`.
+pub fn run(args: &PackArgs, out: &mut String) -> Result<()> {
+    let entries = entries::group(&args.options, args.flags.name.as_deref())?;
+    let Built { bytes, kernels, reused } = build(&entries)?;
     let bundle = Bundle::parse(&bytes).context("re-reading the bundle just built")?;
     write_output(&args.flags, &bytes, out)?;
     for checked in &kernels {
@@ -167,8 +182,8 @@ pub fn run(args: &PackArgs, out: &mut String) -> Result<()> {
         }
         writeln!(out)?;
     }
-    if payloads.reused() > 0 {
-        writeln!(out, "stored once: {} file(s) shared by several entries", payloads.reused())?;
+    if reused > 0 {
+        writeln!(out, "stored once: {reused} file(s) shared by several entries")?;
     }
     crate::inspect::bundle::print_tables(&bundle, out)?;
     Ok(())

@@ -62,7 +62,7 @@ pub fn boot_entry(
         None => Cmdline::from_bootargs(found.summary.bootargs.unwrap_or(""))?,
     };
     let (seeds, seed_source) = page.seeds();
-    let hand = Handoff {
+    let mut hand = Handoff {
         dtb: base_dtb,
         cmdline: &kernel_cmdline,
         initrd: initrd_range,
@@ -81,7 +81,9 @@ pub fn boot_entry(
             anywhere: header.anywhere(),
         },
         dtb_size: hand.dtb_size_bound() as u64,
-        initrd: initrd_range.map(|(base, size)| placement::Range { base, size }),
+        initrd: initrd_range
+            .filter(|_| !keep_bundle)
+            .map(|(base, size)| placement::Range { base, size }),
     })?;
     say!(
         "plan: kernel {:#x}..{:#x} (entry {:#x}), dtb {:#x}",
@@ -90,12 +92,29 @@ pub fn boot_entry(
         plan.kernel_entry,
         plan.dtb
     );
+    // A kept bundle must survive the kernel, but Linux frees its initrd once unpacked, and
+    // reserves it before it reads /reserved-memory, so a `no-map` bundle around it fails to
+    // reserve ("failed to reserve memory for node"). The kernel gets a copy instead.
+    let initrd_copy = match (keep_bundle, initrd) {
+        (true, Some(p)) => Some((initrd_copy_base(found, &plan, hand.dtb_size_bound(), p)?, p)),
+        _ => None,
+    };
+    if let Some((base, p)) = initrd_copy {
+        hand.initrd = Some((base, p.data.len() as u64));
+    }
     // SAFETY: the plan gives `[kernel_entry, kernel_end)` to the kernel, at least
     // `image.len()` bytes; it overlaps none of springboard, the stub, the DTB, the bundle or
     // any reserved range, and lies in DRAM.
     let dest = unsafe { mem::bytes_mut(plan.kernel_entry, image.len()) };
     image.copy_to(dest)?;
     say!("kernel: {} {} to {:#x}", image.verb(), Size(image.len()), plan.kernel_entry);
+    if let Some((base, p)) = initrd_copy {
+        // SAFETY: `initrd_copy_base` found `[base, base + len)` in DRAM, clear of the kernel,
+        // its DTB and everything `occupied` lists (springboard, the stub, the bundle, ...).
+        let dest = unsafe { mem::bytes_mut(base, p.data.len() as u64) };
+        dest.copy_from_slice(p.data);
+        say!("initrd: copied {} to {base:#x} (the bundle stays resident)", Size(dest.len() as u64));
+    }
     say!("state: seeds from {seed_source}; boot {} recorded", page.state.boot_counter);
     page.commit();
     hand.go(&plan, image.len(), found.me.entry_el)
@@ -156,6 +175,33 @@ impl<'a> KernelImage<'a> {
     }
 }
 
+/// Where the copy of `initrd` goes in sequence mode: the lowest free place (2 MiB aligned)
+/// clear of everything `occupied` lists and of the planned kernel and DTB.
+fn initrd_copy_base(
+    found: &Found,
+    plan: &placement::Plan,
+    dtb_size: usize,
+    initrd: Payload,
+) -> Result<u64, BootError> {
+    let mut avoid = occupied(found)?;
+    avoid.push(plan.kernel_base, plan.kernel_end - plan.kernel_base, "kernel");
+    avoid.push(plan.dtb, dtb_size as u64, "kernel dtb");
+    let dram_banks = [placement::Range { base: found.dram.base, size: found.dram.size }];
+    let copy = placement::plan(&Request {
+        dram: &dram_banks,
+        occupied: avoid.as_slice(),
+        kernel: KernelRequest {
+            load_offset: 0,
+            footprint: initrd.data.len() as u64,
+            anywhere: true,
+        },
+        // The search places a DTB too; the smallest one, unused.
+        dtb_size: 8,
+        initrd: None,
+    })?;
+    Ok(copy.kernel_entry)
+}
+
 /// springboard, the DTB, the bundle, everything the DTB reserves, and the resident region.
 fn occupied(found: &Found) -> Result<Occupied, BootError> {
     let resident = found.resident;
@@ -184,7 +230,7 @@ fn occupied(found: &Found) -> Result<Occupied, BootError> {
 /// Payload `index`, after its CRC32 matched.
 fn verified(bundle: &Bundle<'static>, index: usize) -> Result<Payload<'static>, BootError> {
     let payload = bundle.payload(index).ok_or(BootError::NoSuchEntry("(payload index)"))?;
-    payload.verify()?;
+    payload.check_crc32(crate::crc::crc32(payload.data))?;
     say!(
         "bundle: {} \"{}\" at +{:#x}, {}, CRC32 {:#010x} ok",
         payload.kind,

@@ -15,6 +15,7 @@ mod attempt;
 mod boot;
 mod bundle_source;
 mod console;
+mod crc;
 mod dtb;
 mod entry;
 mod error;

@@ -1,6 +1,7 @@
 //! `cargo xtask` — the one entry point that builds springboard's firmware, prepares the test
 //! assets, runs the tests and the demo.
 
+mod bench;
 mod build;
 mod demo;
 mod setup;
@@ -40,6 +41,14 @@ enum Task {
     },
     /// Boot a real Debian kernel through springboard in QEMU and show the console.
     Demo,
+    /// Measure one kernel swap through springboard against a plain kexec and a cold QEMU
+    /// start, in guest counter ticks under `-icount` (a benchmark, not part of `test`);
+    /// prints the ratios and writes target/bench/swap.json.
+    Bench {
+        /// How many times to run each scenario (the counts should repeat exactly).
+        #[arg(long, default_value_t = 2)]
+        runs: usize,
+    },
 }
 
 /// The workspace root (the folder above `xtask/`).
@@ -62,5 +71,6 @@ fn main() -> Result<()> {
         Task::Build => build::run().map(|_| ()),
         Task::Test { qemu_filter } => test::run(qemu_filter.as_deref()),
         Task::Demo => demo::run(),
+        Task::Bench { runs } => bench::run(runs),
     }
 }

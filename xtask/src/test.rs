@@ -27,6 +27,8 @@ pub fn run(qemu_filter: Option<&str>) -> Result<()> {
         "loader",
         "--exclude",
         "stub-conformance",
+        "--exclude",
+        "bench-clock",
         "--all-targets",
         "--",
         "-D",
@@ -43,6 +45,8 @@ pub fn run(qemu_filter: Option<&str>) -> Result<()> {
         "stub",
         "-p",
         "stub-conformance",
+        "-p",
+        "bench-clock",
         "--target",
         TARGET,
         "--",
@@ -50,7 +54,7 @@ pub fn run(qemu_filter: Option<&str>) -> Result<()> {
         "warnings",
     ])?;
     step("host tests");
-    let firmware_and_qemu = ["loader", "stub-conformance", "qemu-tests"];
+    let firmware_and_qemu = ["loader", "stub-conformance", "bench-clock", "qemu-tests"];
     let mut args = vec!["test", "--workspace"];
     for krate in firmware_and_qemu {
         args.extend(["--exclude", krate]);

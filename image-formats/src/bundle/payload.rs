@@ -100,7 +100,12 @@ pub struct Payload<'a> {
 impl Payload<'_> {
     /// Checks the data against the recorded CRC32.
     pub fn verify(&self) -> Result<(), BundleError> {
-        let actual = crc32fast::hash(self.data);
+        self.check_crc32(crc32fast::hash(self.data))
+    }
+
+    /// Checks a CRC32 (IEEE) that the caller computed over the data (the firmware computes it
+    /// while copying the payload, in one pass) against the recorded one.
+    pub fn check_crc32(&self, actual: u32) -> Result<(), BundleError> {
         if actual == self.crc32 {
             return Ok(());
         }

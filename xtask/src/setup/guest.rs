@@ -22,6 +22,13 @@ pub const FILE_NAME: &str = "kexec-initramfs.cpio";
 /// command line, `kexec -l` springboard with the appended bundle and `kexec -e`.
 /// `sbtest.entry=NAME` adds `springboard.entry=NAME` to the command line springboard gets.
 /// `-i` (`--no-checks`) skips purgatory's SHA-256 of the segments, ~6 s under emulation.
+///
+/// With `sbtest.swap=1` it is the agent of `springboard swap`: it runs `/test.sh` (if the run
+/// put one there) under busybox `timeout` (`sbtest.test-timeout=SECONDS`, default 60) with the
+/// busybox applets on `PATH`, prints `SPRINGBOARD-SWAP-RESULT pass|fail uname=… el=ELn
+/// exit=N`, and kexecs the bare `/boot/springboard.bin` — no `--initrd`: springboard finds the
+/// bundle it kept resident — with `springboard.result=pass|fail`. If kexec fails it resets the
+/// machine (`reboot -f`), which springboard counts as a failure without a report.
 const INIT: &str = r#"#!/bin/sh
 bb=/bin/busybox
 $bb mount -t proc proc /proc
@@ -44,6 +51,35 @@ case " $cmdline " in
     else
         echo "SPRINGBOARD-KEXEC-FAILED: kexec -l returned $?"
     fi
+    ;;
+*" sbtest.swap=1 "*)
+    limit=60
+    for word in $cmdline; do
+        case "$word" in
+        sbtest.test-timeout=*) limit="${word#sbtest.test-timeout=}" ;;
+        esac
+    done
+    $bb mkdir -p /usr/bin /usr/sbin
+    $bb --install -s
+    export PATH=/bin:/sbin:/usr/bin:/usr/sbin
+    el="$($bb dmesg | $bb grep -o 'started at EL[0-9]' | $bb head -n 1)"
+    el="${el#started at }"
+    status=0
+    if [ -f /test.sh ]; then
+        echo "SPRINGBOARD-SWAP-TEST /test.sh (time limit ${limit} s)"
+        $bb timeout "$limit" /bin/sh /test.sh
+        status=$?
+    fi
+    result=pass
+    [ "$status" = 0 ] || result=fail
+    echo "SPRINGBOARD-SWAP-RESULT $result uname=$($bb uname -r) el=${el:-unknown} exit=$status"
+    if /sbin/kexec -i -l /boot/springboard.bin --append "springboard.result=$result"; then
+        /sbin/kexec -e
+        echo "SPRINGBOARD-SWAP-KEXEC-FAILED: kexec -e returned $?"
+    else
+        echo "SPRINGBOARD-SWAP-KEXEC-FAILED: kexec -l returned $?"
+    fi
+    $bb reboot -f
     ;;
 esac
 $bb poweroff -f
@@ -115,5 +151,18 @@ mod tests {
         assert!(kexec < load && load < marker && marker < exec);
         assert!(INIT.contains("echo \"SPRINGBOARD-USERSPACE-OK uname=$($bb uname -r)\""));
         assert!(INIT.trim_end().ends_with("$bb poweroff -f"));
+    }
+
+    #[test]
+    fn swap_agent_reports_then_kexecs_springboard_bare_with_the_result() {
+        let swap = INIT.find("*\" sbtest.swap=1 \"*)").expect("the sbtest.swap=1 case");
+        let test = INIT.find("$bb timeout \"$limit\" /bin/sh /test.sh").expect("runs /test.sh");
+        let report = INIT.find("echo \"SPRINGBOARD-SWAP-RESULT $result").expect("the report");
+        let load = INIT
+            .find("/sbin/kexec -i -l /boot/springboard.bin --append \"springboard.result=$result\"")
+            .expect("kexec springboard with the result and no --initrd");
+        let reset = INIT[load..].find("$bb reboot -f").expect("reset when kexec fails") + load;
+        assert!(swap < test && test < report && report < load && load < reset);
+        assert!(!INIT[swap..reset].contains("--initrd"), "the bundle is the resident one");
     }
 }

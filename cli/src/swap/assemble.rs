@@ -1,0 +1,143 @@
+//! The guest pieces of a swap run: the agent initramfs with this run's `/boot` archive and
+//! test script, and the bundle of one entry per kernel.
+//!
+//! The kexec guest initramfs comes from `cargo xtask setup` (busybox, Debian's arm64
+//! `/sbin/kexec` and its libraries, and an `/init` that is the swap agent when the command
+//! line says `sbtest.swap=1`). This run appends a second `newc` archive holding
+//! `/boot/springboard.bin` (what the agent kexecs) and `/test.sh`, then the user's `--initrd`;
+//! Linux unpacks archives that follow one another into one root (Linux 6.1
+//! `Documentation/driver-api/early-userspace/buffer-format.rst`).
+
+use std::path::{Path, PathBuf};
+
+use anyhow::{bail, Context, Result};
+use image_formats::bundle::NAME_LEN;
+use image_formats::cpio::Cpio;
+
+use super::args::KernelArg;
+use crate::pack::{self, EntryArgs};
+use crate::show;
+
+/// The line of `manifest.txt` that names the kexec guest initramfs.
+const MANIFEST_KEY: &str = "kexec-initramfs";
+/// The kernel command line every entry starts with: the agent's switch, and `panic=-1` so a
+/// panicking kernel resets the machine into springboard at once.
+pub const BASE_CMDLINE: &str = "console=ttyAMA0 panic=-1 sbtest.swap=1";
+
+/// The kexec guest initramfs named by `assets/manifest.txt`.
+pub fn guest_initramfs(assets: &Path) -> Result<PathBuf> {
+    let manifest = assets.join("manifest.txt");
+    let text = std::fs::read_to_string(&manifest).with_context(|| {
+        format!(
+            "reading {}: run `cargo xtask setup`, or point --assets at its assets folder",
+            manifest.display()
+        )
+    })?;
+    let line = text.lines().find_map(|l| match l.split_whitespace().collect::<Vec<_>>()[..] {
+        [MANIFEST_KEY, path] => Some(path),
+        _ => None,
+    });
+    match line {
+        Some(path) => Ok(assets.join(path)),
+        None => bail!(
+            "{} has no `{MANIFEST_KEY} PATH` line: run `cargo xtask setup`",
+            manifest.display()
+        ),
+    }
+}
+
+/// The agent initramfs: `guest` (4-byte aligned), an archive with `/boot/springboard.bin` and
+/// `/test.sh`, then `extra`.
+pub fn initramfs(
+    guest: &[u8],
+    firmware: &[u8],
+    test: Option<&[u8]>,
+    extra: Option<&[u8]>,
+) -> Vec<u8> {
+    let mut out = guest.to_vec();
+    pad4(&mut out);
+    let mut cpio = Cpio::new();
+    cpio.dir("boot");
+    cpio.file("boot/springboard.bin", 0o644, firmware);
+    if let Some(script) = test {
+        cpio.file("test.sh", 0o755, script);
+    }
+    out.extend(cpio.finish());
+    if let Some(extra) = extra {
+        pad4(&mut out);
+        out.extend_from_slice(extra);
+    }
+    out
+}
+
+/// Zero bytes up to a multiple of 4, where the next archive may start.
+fn pad4(bytes: &mut Vec<u8>) {
+    bytes.resize(bytes.len().next_multiple_of(4), 0);
+}
+
+/// A unique entry name: the kernel's number and file name, cut to a bundle name.
+pub fn entry_name(index: usize, kernel: &Path) -> String {
+    let file = kernel.file_name().map_or("kernel".into(), |f| f.to_string_lossy().into_owned());
+    let name = format!("{}-{}", index + 1, file.replace(char::is_whitespace, "_"));
+    show::truncate_name(&name, NAME_LEN).to_string()
+}
+
+/// The bundle: one entry per kernel, each with the agent initramfs at `initrd` and the base
+/// command line plus the kernel's own words and the test script's time limit.
+pub fn bundle(kernels: &[KernelArg], initrd: &Path, test_seconds: u64) -> Result<Vec<u8>> {
+    let entries: Vec<EntryArgs> = kernels
+        .iter()
+        .enumerate()
+        .map(|(i, k)| EntryArgs {
+            name: entry_name(i, &k.path),
+            kernel: k.path.clone(),
+            initrd: Some(initrd.to_path_buf()),
+            cmdline: Some(cmdline(&k.cmdline, test_seconds)),
+            dtb: None,
+            fallback: None,
+        })
+        .collect();
+    Ok(pack::build(&entries)?.bytes)
+}
+
+/// One kernel's command line.
+fn cmdline(extra: &str, test_seconds: u64) -> String {
+    let mut line = format!("{BASE_CMDLINE} sbtest.test-timeout={test_seconds}");
+    if !extra.trim().is_empty() {
+        line = format!("{line} {}", extra.trim());
+    }
+    line
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_run_archive_follows_the_guest_on_a_4_byte_boundary() {
+        let bytes = initramfs(b"07070", b"FW", Some(b"exit 0\n"), Some(b"EXTRA"));
+        assert_eq!(&bytes[..8], b"07070\0\0\0");
+        assert_eq!(&bytes[8..14], b"070701");
+        let text = String::from_utf8_lossy(&bytes);
+        assert!(text.contains("boot/springboard.bin") && text.contains("test.sh"));
+        assert!(bytes.ends_with(b"EXTRA"));
+        assert_eq!((bytes.len() - 5) % 4, 0);
+        let without = initramfs(b"0707", b"FW", None, None);
+        assert!(!String::from_utf8_lossy(&without).contains("test.sh"));
+    }
+
+    #[test]
+    fn entry_names_are_numbered_and_fit_a_bundle_name() {
+        assert_eq!(
+            entry_name(0, Path::new("/k/vmlinuz-6.1.0-56-arm64")),
+            "1-vmlinuz-6.1.0-56-arm64"
+        );
+        let long = entry_name(11, Path::new("vmlinuz-6.1.0-56-cloud-arm64-with a long tail"));
+        assert_eq!(long.len(), NAME_LEN);
+        assert!(long.starts_with("12-vmlinuz") && !long.contains(' '));
+        assert_eq!(
+            cmdline(" init=/x ", 90),
+            format!("{BASE_CMDLINE} sbtest.test-timeout=90 init=/x")
+        );
+    }
+}
