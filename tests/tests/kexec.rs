@@ -33,7 +33,7 @@ fn kexec_back_into_springboard(name: &str, cpu: &str, kvm: &str) {
         .kernel(&assets.springboard)
         .initrd(&first)
         .allow_banners(2)
-        .forbid(&[KEXEC_FAILED])
+        .forbid(&[KEXEC_FAILED, "KASLR disabled"])
         .timeout(Duration::from_secs(240))
         .expect(
             &[
@@ -47,6 +47,8 @@ fn kexec_back_into_springboard(name: &str, cpu: &str, kvm: &str) {
                 "springboard: handoff: HVC_SOFT_RESTART to",
                 &format!("Linux version {}", b.release),
                 EL2,
+                // springboard wrote fresh seeds into the DTB that kexec passed on.
+                "KASLR enabled",
                 kvm,
                 &user_b,
             ],
