@@ -170,6 +170,37 @@ fn place_kernel(
     }
 }
 
+/// Alignment of an initrd copy: a page.
+pub const INITRD_COPY_ALIGN: u64 = 4096;
+
+/// Where to copy an initrd of `size` bytes that the kernel must not be given in place (a
+/// bundle kept resident holds it: Linux frees its initrd after unpacking, and refuses a
+/// `no-map` reservation that overlaps it): the lowest 4 KiB-aligned address in DRAM clear of
+/// everything `req` names as occupied, the in-place initrd, and `plan`'s kernel image and DTB
+/// (`req.dtb_size` bytes), in one 1 GiB-aligned 32 GiB window with the kernel image.
+pub fn place_initrd_copy(req: &Request, plan: &Plan, size: u64) -> Result<u64, PlacementError> {
+    let kernel = Span { start: plan.kernel_entry, end: plan.kernel_end };
+    let dtb_end = plan.dtb.saturating_add(req.dtb_size);
+    let in_place =
+        req.initrd.and_then(|r| Some(Span { start: r.base, end: r.base.checked_add(r.size)? }));
+    let obstacles = Obstacles::new(req.occupied, in_place)
+        .with(kernel)
+        .with(Span { start: plan.dtb, end: dtb_end });
+    let fail = PlacementError::NoRoomForInitrdCopy { size };
+    if size == 0 {
+        return Err(fail);
+    }
+    req.dram
+        .iter()
+        .filter(|b| b.size != 0)
+        .filter_map(|b| {
+            let bank = Span::new(b.base, b.size);
+            search::lowest_copy(bank, INITRD_COPY_ALIGN, size, &obstacles, kernel)
+        })
+        .min()
+        .ok_or(fail)
+}
+
 /// The lowest 2 MiB-aligned slot above the kernel, else the lowest place that fits.
 fn place_dtb(
     dram: &[Range],

@@ -72,7 +72,7 @@ pub fn boot_entry(
         kept_bundle: page.state.bundle.map(|(base, size)| MemRange { base, size }),
     };
     let dram_banks = [placement::Range { base: found.dram.base, size: found.dram.size }];
-    let plan = placement::plan(&Request {
+    let request = Request {
         dram: &dram_banks,
         occupied: occupied.as_slice(),
         kernel: KernelRequest {
@@ -84,7 +84,8 @@ pub fn boot_entry(
         initrd: initrd_range
             .filter(|_| !keep_bundle)
             .map(|(base, size)| placement::Range { base, size }),
-    })?;
+    };
+    let plan = placement::plan(&request)?;
     say!(
         "plan: kernel {:#x}..{:#x} (entry {:#x}), dtb {:#x}",
         plan.kernel_base,
@@ -96,7 +97,9 @@ pub fn boot_entry(
     // reserves it before it reads /reserved-memory, so a `no-map` bundle around it fails to
     // reserve ("failed to reserve memory for node"). The kernel gets a copy instead.
     let initrd_copy = match (keep_bundle, initrd) {
-        (true, Some(p)) => Some((initrd_copy_base(found, &plan, hand.dtb_size_bound(), p)?, p)),
+        (true, Some(p)) => {
+            Some((placement::place_initrd_copy(&request, &plan, p.data.len() as u64)?, p))
+        }
         _ => None,
     };
     if let Some((base, p)) = initrd_copy {
@@ -109,7 +112,7 @@ pub fn boot_entry(
     image.copy_to(dest)?;
     say!("kernel: {} {} to {:#x}", image.verb(), Size(image.len()), plan.kernel_entry);
     if let Some((base, p)) = initrd_copy {
-        // SAFETY: `initrd_copy_base` found `[base, base + len)` in DRAM, clear of the kernel,
+        // SAFETY: `place_initrd_copy` found `[base, base + len)` in DRAM, clear of the kernel,
         // its DTB and everything `occupied` lists (springboard, the stub, the bundle, ...).
         let dest = unsafe { mem::bytes_mut(base, p.data.len() as u64) };
         dest.copy_from_slice(p.data);
@@ -173,33 +176,6 @@ impl<'a> KernelImage<'a> {
             "copied"
         }
     }
-}
-
-/// Where the copy of `initrd` goes in sequence mode: the lowest free place (2 MiB aligned)
-/// clear of everything `occupied` lists and of the planned kernel and DTB.
-fn initrd_copy_base(
-    found: &Found,
-    plan: &placement::Plan,
-    dtb_size: usize,
-    initrd: Payload,
-) -> Result<u64, BootError> {
-    let mut avoid = occupied(found)?;
-    avoid.push(plan.kernel_base, plan.kernel_end - plan.kernel_base, "kernel");
-    avoid.push(plan.dtb, dtb_size as u64, "kernel dtb");
-    let dram_banks = [placement::Range { base: found.dram.base, size: found.dram.size }];
-    let copy = placement::plan(&Request {
-        dram: &dram_banks,
-        occupied: avoid.as_slice(),
-        kernel: KernelRequest {
-            load_offset: 0,
-            footprint: initrd.data.len() as u64,
-            anywhere: true,
-        },
-        // The search places a DTB too; the smallest one, unused.
-        dtb_size: 8,
-        initrd: None,
-    })?;
-    Ok(copy.kernel_entry)
 }
 
 /// springboard, the DTB, the bundle, everything the DTB reserves, and the resident region.

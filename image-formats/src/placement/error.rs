@@ -52,6 +52,12 @@ pub enum PlacementError {
         /// The requested size.
         size: u64,
     },
+    /// No 4 KiB-aligned place in DRAM holds a copy of the initrd, clear of the planned kernel
+    /// and DTB and every occupied region, in one window with the kernel.
+    NoRoomForInitrdCopy {
+        /// The initrd's size.
+        size: u64,
+    },
 }
 
 impl fmt::Display for PlacementError {
@@ -93,6 +99,11 @@ impl fmt::Display for PlacementError {
             PlacementError::NoRoomForDtb { size } => write!(
                 f,
                 "no room for a DTB of {size:#x} bytes: no free 8-byte aligned place in DRAM inside one 2 MiB block"
+            ),
+            PlacementError::NoRoomForInitrdCopy { size } => write!(
+                f,
+                "no room for a copy of the initrd ({size:#x} bytes): no free 4 KiB-aligned place in DRAM in the kernel's {:#x}-byte window",
+                INITRD_WINDOW_SIZE
             ),
         }
     }

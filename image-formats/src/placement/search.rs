@@ -37,18 +37,22 @@ impl Span {
 /// then the kernel once it is placed).
 pub(super) struct Obstacles<'a> {
     occupied: &'a [Region],
-    extra: [Option<Span>; 2],
+    /// The initrd and up to two placed ranges.
+    extra: [Option<Span>; 3],
 }
 
 impl<'a> Obstacles<'a> {
     /// The occupied regions and the initrd.
     pub(super) fn new(occupied: &'a [Region], initrd: Option<Span>) -> Self {
-        Obstacles { occupied, extra: [initrd, None] }
+        Obstacles { occupied, extra: [initrd, None, None] }
     }
 
     /// The same obstacles plus `span`.
     pub(super) fn with(&self, span: Span) -> Self {
-        Obstacles { occupied: self.occupied, extra: [self.extra[0], Some(span)] }
+        let mut extra = self.extra;
+        let free = extra.iter_mut().skip(1).find(|e| e.is_none());
+        *free.expect("at most two placed ranges are added") = Some(span);
+        Obstacles { occupied: self.occupied, extra }
     }
 
     /// The highest end among the obstacles that overlap `span`, or `None` when it is free.
@@ -148,5 +152,37 @@ pub(super) fn lowest_dtb(
         } else {
             return Some(at);
         };
+    }
+}
+
+/// The lowest `align`-aligned address in `bank` where `size` bytes avoid `obstacles` and share
+/// a window with `kernel`.
+pub(super) fn lowest_copy(
+    bank: Span,
+    align: u64,
+    size: u64,
+    obstacles: &Obstacles,
+    kernel: Span,
+) -> Option<u64> {
+    let mut at = align_up(bank.start, align)?;
+    loop {
+        let end = at.checked_add(size)?;
+        if end > bank.end {
+            return None;
+        }
+        let span = Span { start: at, end };
+        let next = if let Some(past) = obstacles.blocking(span) {
+            past
+        } else if same_window(span, kernel) {
+            return Some(at);
+        } else if span.start >= kernel.start {
+            // Above the kernel: moving up only widens the gap.
+            return None;
+        } else {
+            // Below it: start no lower than the 1 GiB block that begins the kernel's window.
+            let lowest = kernel.end.saturating_sub(INITRD_WINDOW_SIZE);
+            align_up(lowest, INITRD_WINDOW_ALIGN)?.max(at + 1)
+        };
+        at = align_up(next, align)?;
     }
 }
