@@ -84,9 +84,15 @@ impl StatePage {
 fn first_seed(dtb: &Fdt) -> [u8; 32] {
     let chosen = dtb.find_node("/chosen").ok().flatten();
     let prop = |name| chosen.and_then(|c| c.property(name).ok().flatten()).unwrap_or(&[]);
-    let rndr = arch::rndr().unwrap_or(0).to_le_bytes();
+    let rndr = arch::rndr();
     let counter = arch::counter().to_le_bytes();
-    let seed = seeds::condense(&[prop("rng-seed"), prop("kaslr-seed"), &rndr, &counter]);
-    say!("state: first boot: seed from the DTB's seeds, RNDR and the counter");
+    let (rng_seed, kaslr_seed) = (prop("rng-seed"), prop("kaslr-seed"));
+    let rndr_bytes = rndr.unwrap_or(0).to_le_bytes();
+    let seed = seeds::condense(&[rng_seed, kaslr_seed, &rndr_bytes, &counter]);
+    say!(
+        "state: first boot: seed from the DTB's seeds ({} bytes), {}, and the counter",
+        rng_seed.len() + kaslr_seed.len(),
+        if rndr.is_some() { "RNDR" } else { "no RNDR" }
+    );
     seed
 }
