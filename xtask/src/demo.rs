@@ -33,23 +33,7 @@ pub fn run() -> Result<()> {
         .context("running springboard pack")?;
     anyhow::ensure!(status.success(), "springboard pack failed");
 
-    let args = [
-        "-M",
-        "virt,virtualization=on",
-        "-cpu",
-        "cortex-a57",
-        "-m",
-        "1G",
-        "-nic",
-        "none",
-        "-display",
-        "none",
-        "-monitor",
-        "none",
-        "-serial",
-        "stdio",
-        "-no-reboot",
-    ];
+    let args = crate::qemu::VIRT;
     println!(
         "\nxtask demo: qemu-system-aarch64 {} -kernel {} -initrd {}\n",
         args.join(" "),

@@ -4,6 +4,7 @@
 mod bench;
 mod build;
 mod demo;
+mod qemu;
 mod setup;
 mod test;
 mod tfa;

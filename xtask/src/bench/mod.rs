@@ -157,7 +157,7 @@ pub fn run(runs: usize) -> Result<()> {
 
     let report = Report {
         qemu: qemu::version()?,
-        options: qemu::OPTIONS.join(" "),
+        options: qemu::options().join(" "),
         kernels: (a.release.clone(), b.release.clone()),
         rows,
         ratios: RATIOS,
@@ -169,7 +169,7 @@ pub fn run(runs: usize) -> Result<()> {
     Ok(())
 }
 
-/// The QEMU arguments after [`qemu::OPTIONS`] that start `scenario`.
+/// The QEMU arguments after [`qemu::options`] that start `scenario`.
 fn qemu_args(
     scenario: &Scenario,
     inputs: &guest::Inputs,

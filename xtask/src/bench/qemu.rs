@@ -9,33 +9,24 @@ use std::process::{Command, Stdio};
 use std::sync::mpsc;
 use std::time::{Duration, Instant};
 
-/// The QEMU options every run shares. `-icount shift=0,sleep=off`: one virtual nanosecond per
-/// guest instruction, and idle time skipped to the next timer deadline, so the generic counter
-/// reads the same on every run. `dtb-randomness=off` and `-rtc …,clock=vm` remove the two
-/// other inputs that differ between runs (the DTB's random seeds and the host's date).
-pub const OPTIONS: &[&str] = &[
-    "-M",
-    "virt,virtualization=on,dtb-randomness=off",
-    "-cpu",
-    "cortex-a57",
-    "-m",
-    "1G",
-    "-smp",
-    "1",
-    "-nic",
-    "none",
-    "-display",
-    "none",
-    "-monitor",
-    "none",
-    "-serial",
-    "stdio",
-    "-no-reboot",
+/// What makes a run repeatable, on top of [`crate::qemu::VIRT`]: `-icount shift=0,sleep=off`
+/// gives one virtual nanosecond per guest instruction and skips idle time to the next timer
+/// deadline, so the generic counter reads the same on every run; `dtb-randomness=off` and
+/// `-rtc …,clock=vm` remove the two other inputs that differ between runs (the DTB's random
+/// seeds and the host's date).
+const DETERMINISTIC: &[&str] = &[
+    "-machine",
+    "dtb-randomness=off",
     "-icount",
     "shift=0,sleep=off",
     "-rtc",
     "base=2025-01-01T00:00:00,clock=vm",
 ];
+
+/// The QEMU options every run shares.
+pub fn options() -> Vec<&'static str> {
+    crate::qemu::VIRT.iter().chain(DETERMINISTIC).copied().collect()
+}
 
 /// How long one run may take on the host.
 const TIMEOUT: Duration = Duration::from_secs(300);
@@ -67,12 +58,13 @@ pub fn version() -> Result<String> {
     Ok(text.lines().next().unwrap_or("unknown").trim().to_string())
 }
 
-/// Runs QEMU with [`OPTIONS`] and `args`, writes the console to `transcript`, and returns its
+/// Runs QEMU with [`options`] and `args`, writes the console to `transcript`, and returns its
 /// lines once QEMU has exited with status 0 and printed no bad pattern.
 pub fn run(args: &[String], transcript: &Path) -> Result<Vec<Line>> {
-    let command = format!("qemu-system-aarch64 {} {}", OPTIONS.join(" "), args.join(" "));
+    let options = options();
+    let command = format!("qemu-system-aarch64 {} {}", options.join(" "), args.join(" "));
     let mut child = Command::new("qemu-system-aarch64")
-        .args(OPTIONS)
+        .args(&options)
         .args(args)
         .stdin(Stdio::null())
         .stdout(Stdio::piped())
