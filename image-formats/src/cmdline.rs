@@ -6,6 +6,12 @@
 /// The prefix that marks a word as springboard's.
 pub const PREFIX: &str = "springboard.";
 
+/// Size of the arm64 kernel's command line buffer, its terminating NUL included: Linux's
+/// `COMMAND_LINE_SIZE` (`arch/arm64/include/uapi/asm/setup.h`, 2048 since Linux 3.7 and still
+/// in 6.12). The kernel truncates a longer `/chosen/bootargs`, so springboard refuses one whose
+/// kernel words (with their NUL) need more, and `pack` refuses such a `--cmdline`.
+pub const COMMAND_LINE_SIZE: usize = 2048;
+
 /// springboard's options in `bootargs`, as `(key, value)` with the prefix removed; a word
 /// without `=` has the value `""`.
 pub fn options(bootargs: &str) -> impl Iterator<Item = (&str, &str)> {
