@@ -51,6 +51,13 @@ pub const LEGACY_FOOTPRINT_MARGIN: u64 = 16 << 20;
 /// the 2 MiB alignment of the kernel base (booting.rst).
 const LEGACY_ROUND: u64 = 2 << 20;
 
+/// Alignment of the kernel's entry point, its first instruction: A64 instructions are 4 bytes
+/// and the CPU takes a PC alignment fault on a branch to any other address. The image is
+/// entered at its 2 MiB-aligned base plus [`ImageHeader::load_offset`], so that offset must be
+/// a multiple of this (booting.rst asks for the image at `text_offset` from the base and for
+/// a jump to "the first instruction of the kernel image").
+pub const ENTRY_ALIGN: u64 = 4;
+
 /// The header exactly as it sits in the file.
 #[derive(FromBytes, KnownLayout, Immutable, Unaligned)]
 #[repr(C)]
@@ -69,12 +76,14 @@ struct RawHeader {
 
 // The offsets of booting.rst, pinned so that a field edit cannot move them silently.
 const _: () = assert!(size_of::<RawHeader>() == HEADER_LEN);
-const _: () = assert!(offset_of!(RawHeader, text_offset) == 0x08);
+const _: () = assert!(offset_of!(RawHeader, text_offset) == TEXT_OFFSET_OFFSET);
 const _: () = assert!(offset_of!(RawHeader, image_size) == 0x10);
 const _: () = assert!(offset_of!(RawHeader, flags) == FLAGS_OFFSET);
 const _: () = assert!(offset_of!(RawHeader, magic) == MAGIC_OFFSET);
 const _: () = assert!(offset_of!(RawHeader, res5) == 0x3c);
 
+/// Offset of the `text_offset` field, reported by [`ImageErrorKind::MisalignedEntry`].
+const TEXT_OFFSET_OFFSET: usize = 0x08;
 /// Offset of the `flags` field, reported by flag errors.
 const FLAGS_OFFSET: usize = 0x18;
 /// Offset of the `magic` field, reported by [`ImageErrorKind::BadMagic`].
@@ -103,8 +112,9 @@ pub struct ImageHeader {
 impl ImageHeader {
     /// Parses and validates the first [`HEADER_LEN`] bytes of `bytes`; later bytes are ignored.
     ///
-    /// Rejects a short slice, a wrong magic, a big-endian kernel and a kernel built for 16 KiB
-    /// or 64 KiB pages (springboard hands over with 4 KiB granule assumptions only).
+    /// Rejects a short slice, a wrong magic, a big-endian kernel, a kernel built for 16 KiB
+    /// or 64 KiB pages (springboard hands over with 4 KiB granule assumptions only) and a
+    /// kernel whose entry would not be [`ENTRY_ALIGN`]-aligned.
     pub fn parse(bytes: &[u8]) -> Result<Self, ImageError> {
         let (raw, _) = RawHeader::read_from_prefix(bytes).map_err(|_| ImageError {
             offset: bytes.len(),
@@ -136,6 +146,13 @@ impl ImageHeader {
             return Err(ImageError {
                 offset: FLAGS_OFFSET,
                 kind: ImageErrorKind::UnsupportedPageSize { page_size, flags: header.flags },
+            });
+        }
+        let load_offset = header.load_offset();
+        if load_offset % ENTRY_ALIGN != 0 {
+            return Err(ImageError {
+                offset: TEXT_OFFSET_OFFSET,
+                kind: ImageErrorKind::MisalignedEntry { text_offset: load_offset },
             });
         }
         Ok(header)

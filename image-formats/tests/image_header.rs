@@ -1,8 +1,8 @@
 //! Synthetic arm64 Image headers, built byte by byte, against `ImageHeader::parse`.
 
 use image_formats::image::{
-    ImageError, ImageErrorKind, ImageHeader, PageSize, HEADER_LEN, LEGACY_FOOTPRINT_MARGIN,
-    LEGACY_TEXT_OFFSET, MAGIC,
+    ImageError, ImageErrorKind, ImageHeader, PageSize, ENTRY_ALIGN, HEADER_LEN,
+    LEGACY_FOOTPRINT_MARGIN, LEGACY_TEXT_OFFSET, MAGIC,
 };
 
 /// A valid header of a little-endian, 4K, place-anywhere kernel with an EFI stub.
@@ -133,6 +133,36 @@ fn legacy_image_without_image_size_loads_at_0x80000() {
 }
 
 #[test]
+fn rejects_text_offset_that_misaligns_the_entry() {
+    // 0x08 text_offset = 0x80002: the first instruction would sit at base + 0x80002.
+    for text_offset in [0x8_0002, 0x8_0001, 0x3, 0x1f_fffe] {
+        let err = parse_err(&with_u64(0x08, text_offset));
+        assert_eq!(
+            err,
+            ImageError { offset: 0x08, kind: ImageErrorKind::MisalignedEntry { text_offset } }
+        );
+    }
+}
+
+#[test]
+fn accepts_text_offsets_that_are_multiples_of_four() {
+    for text_offset in [0, 4, 0x8_0000, 0x8_0004, 0x1f_fffc] {
+        let h = ImageHeader::parse(&with_u64(0x08, text_offset)).unwrap();
+        assert_eq!(h.load_offset(), text_offset);
+        assert_eq!(h.load_offset() % ENTRY_ALIGN, 0);
+    }
+}
+
+#[test]
+fn legacy_image_is_entered_at_0x80000_whatever_its_text_offset() {
+    // image_size 0: the text_offset field is not used (booting.rst), so its value cannot
+    // misalign the entry.
+    let mut bytes = with_u64(0x10, 0);
+    bytes[0x08..0x10].copy_from_slice(&0x8_0002u64.to_le_bytes());
+    assert_eq!(ImageHeader::parse(&bytes).unwrap().load_offset(), LEGACY_TEXT_OFFSET);
+}
+
+#[test]
 fn legacy_footprint_rounds_file_up_to_2m_and_adds_margin() {
     let h = ImageHeader::parse(&with_u64(0x10, 0)).unwrap();
     assert_eq!(h.footprint(1), (2 << 20) + LEGACY_FOOTPRINT_MARGIN);
@@ -163,6 +193,11 @@ fn error_display_names_offset_and_value() {
     assert!(msg.contains("offset 0x18") && msg.contains("flags 0x1"), "{msg}");
     let msg = text(&with_u64(0x18, 0xe));
     assert!(msg.contains("64K") && msg.contains("flags 0xe"), "{msg}");
+    assert_eq!(
+        text(&with_u64(0x08, 0x8_0002)),
+        "image header at offset 0x8: text_offset 0x80002 is not a multiple of 4: \
+         the kernel would be entered at a misaligned address"
+    );
 }
 
 proptest::proptest! {
@@ -177,7 +212,7 @@ proptest::proptest! {
             Err(e) if bytes.len() < HEADER_LEN => {
                 proptest::prop_assert_eq!(e.kind, ImageErrorKind::Truncated { len: bytes.len() });
             }
-            Err(e) => proptest::prop_assert!(e.offset == 0x18 || e.offset == 0x38, "{e}"),
+            Err(e) => proptest::prop_assert!([0x08, 0x18, 0x38].contains(&e.offset), "{e}"),
         }
     }
 
@@ -185,5 +220,11 @@ proptest::proptest! {
     fn accepted_flags_are_exactly_le_with_4k_or_unspecified(flags in proptest::num::u64::ANY) {
         let accepted = ImageHeader::parse(&with_u64(0x18, flags)).is_ok();
         proptest::prop_assert_eq!(accepted, flags & 1 == 0 && (flags >> 1) & 3 <= 1);
+    }
+
+    #[test]
+    fn accepted_text_offsets_are_exactly_the_multiples_of_four(text_offset in proptest::num::u64::ANY) {
+        let accepted = ImageHeader::parse(&with_u64(0x08, text_offset)).is_ok();
+        proptest::prop_assert_eq!(accepted, text_offset % 4 == 0);
     }
 }

@@ -2,7 +2,7 @@
 
 use core::fmt;
 
-use super::{PageSize, HEADER_LEN, MAGIC};
+use super::{PageSize, ENTRY_ALIGN, HEADER_LEN, MAGIC};
 
 /// Why an Image header was rejected, and where.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -40,6 +40,12 @@ pub enum ImageErrorKind {
         /// The whole `flags` field.
         flags: u64,
     },
+    /// `text_offset` (offset 0x08) is not a multiple of [`ENTRY_ALIGN`]: the kernel would be
+    /// entered at a misaligned address, where the CPU faults on its first instruction.
+    MisalignedEntry {
+        /// The load offset the header asks for.
+        text_offset: u64,
+    },
 }
 
 impl fmt::Display for ImageError {
@@ -58,6 +64,11 @@ impl fmt::Display for ImageError {
             ImageErrorKind::UnsupportedPageSize { page_size, flags } => write!(
                 f,
                 "kernel built for {page_size} pages (flags {flags:#x}); only 4K or unspecified boot"
+            ),
+            ImageErrorKind::MisalignedEntry { text_offset } => write!(
+                f,
+                "text_offset {text_offset:#x} is not a multiple of {ENTRY_ALIGN}: \
+                 the kernel would be entered at a misaligned address"
             ),
         }
     }
