@@ -3,6 +3,7 @@
 
 mod append;
 mod entries;
+mod limits;
 mod payloads;
 
 use std::fmt::Write as _;
@@ -151,6 +152,7 @@ pub struct Built {
 
 /// Reads and checks every entry's files and builds the bundle (also used by `swap`).
 pub fn build(entries: &[EntryArgs]) -> Result<Built> {
+    limits::entry_count(entries.len())?;
     let mut payloads = Payloads::new();
     let mut kernels = Vec::new();
     for entry in entries {
@@ -199,8 +201,14 @@ fn add_entry(
     let checked =
         kernel::check(&data).with_context(|| format!("kernel {}", entry.kernel.display()))?;
     let name = payload_name(&entry.kernel);
-    let index = payloads.add(PayloadKind::Kernel, name, data, checked.gzip);
+    let gzip = checked.gzip;
+    let index = payloads.add(PayloadKind::Kernel, name, data, gzip);
     if kernels.iter().all(|k| k.index != index) {
+        if gzip {
+            // Once per stored kernel: it inflates the whole file.
+            limits::gzip_kernel(payloads.data(index))
+                .with_context(|| format!("kernel {}", entry.kernel.display()))?;
+        }
         kernels.push(CheckedKernel { path: entry.kernel.clone(), index, kernel: checked });
     }
     let mut spec = EntrySpec::new(entry.name.clone(), index);
@@ -218,10 +226,12 @@ fn add_entry(
                 show::first_bytes(&dtb, 8)
             );
         }
-        Fdt::new(&dtb).map_err(|err| anyhow!("dtb {}: {err}", path.display()))?;
+        let fdt = Fdt::new(&dtb).map_err(|err| anyhow!("dtb {}: {err}", path.display()))?;
+        limits::dtb_size(path, &fdt)?;
         spec.dtb = Some(payloads.add(PayloadKind::Dtb, payload_name(path), dtb, false));
     }
     if let Some(cmdline) = &entry.cmdline {
+        limits::command_line(cmdline)?;
         let bytes = cmdline.as_bytes().to_vec();
         spec.cmdline = Some(payloads.add(PayloadKind::Cmdline, "cmdline", bytes, false));
     }

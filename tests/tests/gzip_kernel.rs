@@ -1,6 +1,7 @@
 //! `Image.gz` kernels: springboard inflates them straight into their load address, checking
 //! the gzip trailer's size and CRC32, and refuses a corrupt one without jumping.
 
+use image_formats::bundle::{BundleBuilder, EntrySpec, PayloadKind};
 use qemu_tests::{Assets, Qemu, CMDLINE, USERSPACE};
 use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
@@ -56,14 +57,25 @@ fn gzip_compressed_kernel_is_inflated_into_place_and_boots() {
 fn refuses_a_corrupt_gzip_kernel_whose_bundle_crc_is_right() {
     let assets = Assets::get();
     let mut gz = std::fs::read(gzipped_kernel(&assets, "corrupt-src.gz")).expect("reading");
-    // Deep in the deflate stream: the header still inflates, so `pack` accepts it; the bundle's
-    // CRC32 is computed over these bytes, so only the inflation can notice.
+    // Deep in the deflate stream: the header still inflates; the bundle's CRC32 is computed
+    // over these bytes, so only the inflation can notice. `pack` inflates the whole kernel and
+    // refuses it, so the bundle is built with the library.
     let middle = gz.len() / 2;
     gz[middle] ^= 0x55;
-    let corrupt = assets.work_file("corrupt.gz");
-    std::fs::write(&corrupt, gz).expect("writing");
+    let mut builder = BundleBuilder::new();
+    let kernel = builder.add_payload(PayloadKind::Kernel, "corrupt.gz", gz, true);
+    let initramfs = std::fs::read(&assets.initramfs).expect("reading the initramfs");
+    let initrd = builder.add_payload(PayloadKind::Initrd, "initramfs", initramfs, false);
+    let cmdline =
+        builder.add_payload(PayloadKind::Cmdline, "cmdline", CMDLINE.as_bytes().to_vec(), false);
+    let spec = EntrySpec {
+        initrd: Some(initrd),
+        cmdline: Some(cmdline),
+        ..EntrySpec::new("default", kernel)
+    };
+    builder.add_entry(spec);
     let bundle = assets.work_file("corrupt-gzip.bundle");
-    pack_gz(&assets, &corrupt, &bundle);
+    std::fs::write(&bundle, builder.build().expect("building the bundle")).expect("writing");
     Qemu::virt("corrupt-gzip", "cortex-a57")
         .kernel(&assets.springboard)
         .initrd(&bundle)

@@ -24,6 +24,11 @@ use crate::kernel;
 /// Offset of `image_size` in the arm64 Image header (booting.rst).
 const IMAGE_SIZE_OFFSET: usize = 0x10;
 
+/// Most zero bytes written between the image's file and its `image_size` (its .bss and
+/// stack). springboard's are about 70 KiB; a header that asks for more than this is not
+/// springboard's, and must not make `pack` allocate (or write) an absurd file.
+pub const MAX_PADDING: u64 = 64 << 20;
+
 /// Where the bundle went in the combined file.
 #[derive(Debug, PartialEq, Eq)]
 pub struct Appended {
@@ -39,7 +44,8 @@ pub struct Appended {
 ///
 /// Refuses an image that is not an arm64 `Image`, one whose file already reaches its
 /// `image_size` (something was appended before, or it has no room for .bss and stack), and
-/// one whose `image_size` is not 8-byte aligned (bundle offsets must stay 8-byte aligned).
+/// one whose `image_size` is not 8-byte aligned (bundle offsets must stay 8-byte aligned), and
+/// one whose `image_size` lies more than [`MAX_PADDING`] past the file.
 pub fn append(image: &[u8], bundle: &[u8]) -> Result<Appended> {
     ensure!(
         !image.starts_with(crate::detect::GZIP_MAGIC),
@@ -60,12 +66,23 @@ pub fn append(image: &[u8], bundle: &[u8]) -> Result<Appended> {
         "image_size {old:#x} at offset {IMAGE_SIZE_OFFSET:#x} is not {OFFSET_ALIGN}-byte aligned, \
          so the bundle after it would not be"
     );
+    ensure!(
+        old - file_len <= MAX_PADDING,
+        "image_size {old:#x} at offset {IMAGE_SIZE_OFFSET:#x} is {:#x} bytes past the end of the \
+         file ({file_len:#x} bytes), more than the {MAX_PADDING:#x} bytes of .bss and stack \
+         springboard could have: not a springboard image",
+        old - file_len
+    );
     let new = old
         .checked_add(bundle.len() as u64)
         .with_context(|| format!("image_size {old:#x} + bundle {:#x} overflows", bundle.len()))?;
-    let mut bytes = Vec::with_capacity(new as usize);
+    let (old_len, new_len) = (usize::try_from(old)?, usize::try_from(new)?);
+    let mut bytes = Vec::new();
+    bytes
+        .try_reserve_exact(new_len)
+        .with_context(|| format!("allocating the {new:#x}-byte output"))?;
     bytes.extend_from_slice(image);
-    bytes.resize(old as usize, 0);
+    bytes.resize(old_len, 0);
     bytes.extend_from_slice(bundle);
     bytes[IMAGE_SIZE_OFFSET..IMAGE_SIZE_OFFSET + 8].copy_from_slice(&new.to_le_bytes());
     let reread = ImageHeader::parse(&bytes).context("re-reading the rewritten Image header")?;
@@ -130,6 +147,21 @@ mod tests {
     fn rejects_an_unaligned_image_size() {
         let err = append(&image(0x9004, 0x4000), &bundle()).unwrap_err().to_string();
         assert!(err.contains("0x9004") && err.contains("aligned"), "{err}");
+    }
+
+    #[test]
+    fn rejects_a_hostile_image_size_without_allocating_it() {
+        for image_size in [0xffff_ffff_ffff_f000, 0xffff_ffff_ffff_0000, 1 << 40] {
+            let err = append(&image(image_size, 0x4000), &bundle()).unwrap_err().to_string();
+            let value = format!("image_size {image_size:#x} at offset 0x10");
+            assert!(err.contains(&value) && err.contains("not a springboard image"), "{err}");
+        }
+    }
+
+    #[test]
+    fn accepts_padding_up_to_the_limit() {
+        let out = append(&image(0x4000 + MAX_PADDING, 0x4000), &bundle()).expect("appends");
+        assert_eq!(out.old_image_size, 0x4000 + MAX_PADDING);
     }
 
     #[test]

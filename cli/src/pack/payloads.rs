@@ -41,6 +41,12 @@ impl Payloads {
         index
     }
 
+    /// The bytes of payload `index` (empty when there is none).
+    pub fn data(&self, index: usize) -> &[u8] {
+        let mut all = self.stored.values().flatten();
+        all.find(|(i, _)| *i == index).map_or(&[], |(_, data)| data)
+    }
+
     /// How many additions were served by a payload already stored.
     pub fn reused(&self) -> usize {
         self.reused

@@ -45,8 +45,8 @@ pub fn write(dir: &Path, name: &str, data: &[u8]) -> String {
     path.to_str().unwrap().to_string()
 }
 
-/// `data` as a gzip file holding one stored (uncompressed) deflate block (RFC 1951, 3.2.4).
-/// The trailer's CRC32 is left 0: nothing here checks it.
+/// `data` as a gzip file holding one stored (uncompressed) deflate block (RFC 1951, 3.2.4),
+/// with the trailer's CRC32 and ISIZE (RFC 1952, 2.3.1) right.
 pub fn stored_gzip(data: &[u8]) -> Vec<u8> {
     let len = u16::try_from(data.len()).unwrap();
     let mut gz = vec![0x1f, 0x8b, 8, 0, 0, 0, 0, 0, 0, 3];
@@ -54,7 +54,7 @@ pub fn stored_gzip(data: &[u8]) -> Vec<u8> {
     gz.extend_from_slice(&len.to_le_bytes());
     gz.extend_from_slice(&(!len).to_le_bytes());
     gz.extend_from_slice(data);
-    gz.extend_from_slice(&0u32.to_le_bytes());
+    gz.extend_from_slice(&crc32fast::hash(data).to_le_bytes());
     gz.extend_from_slice(&u32::from(len).to_le_bytes());
     gz
 }
