@@ -4,6 +4,7 @@
 mod bench;
 mod build;
 mod demo;
+mod fuzz;
 mod qemu;
 mod setup;
 mod test;
@@ -50,6 +51,17 @@ enum Task {
         #[arg(long, default_value_t = 2)]
         runs: usize,
     },
+    /// Run the cargo-fuzz (libFuzzer) targets of fuzz/ — every one, or TARGET — for
+    /// `--seconds` each, into a scratch corpus under target/fuzz seeded from fuzz/corpus;
+    /// fails if one crashes and says where the crashing input is. Installs cargo-fuzz if
+    /// missing.
+    Fuzz {
+        /// How long to fuzz each target.
+        #[arg(long, default_value_t = 60)]
+        seconds: u32,
+        /// Only this target (a file name in fuzz/fuzz_targets/, without `.rs`).
+        target: Option<String>,
+    },
 }
 
 /// The workspace root (the folder above `xtask/`).
@@ -73,5 +85,6 @@ fn main() -> Result<()> {
         Task::Test { qemu_filter } => test::run(qemu_filter.as_deref()),
         Task::Demo => demo::run(),
         Task::Bench { runs } => bench::run(runs),
+        Task::Fuzz { seconds, target } => fuzz::run(seconds, target.as_deref()),
     }
 }

@@ -60,6 +60,8 @@ pub fn run(qemu_filter: Option<&str>) -> Result<()> {
         args.extend(["--exclude", krate]);
     }
     cargo(&args)?;
+    step("fuzz targets against the committed corpus");
+    crate::fuzz::check_corpus()?;
     step("firmware and CLI build");
     let built = build::run()?;
     step("QEMU tests (real kernels, real QEMU)");
