@@ -3,8 +3,10 @@
 //! Run them with `cargo xtask test`, which builds the firmware and fetches the kernels.
 
 pub mod assets;
+pub mod elf;
 pub mod guest;
 pub mod qemu;
+pub mod tfa;
 
 pub use assets::{pack, Assets, Kernel};
 pub use qemu::{Qemu, Run};

@@ -90,6 +90,19 @@ impl Qemu {
         self.arg(["-initrd", &path.display().to_string()])
     }
 
+    /// `-dtb PATH`: QEMU loads this DTB instead of its own, but still rewrites its `/memory`
+    /// and, when given `-initrd` or `-append`, the matching `/chosen` properties.
+    pub fn dtb(self, path: &Path) -> Self {
+        self.arg(["-dtb", &path.display().to_string()])
+    }
+
+    /// `-device loader,file=PATH,addr=ADDR,force-raw=on`: the file's bytes, as they are, at
+    /// physical address `addr` before the CPU starts.
+    pub fn load(self, path: &Path, addr: u64) -> Self {
+        let device = format!("loader,file={},addr={addr:#x},force-raw=on", path.display());
+        self.arg(["-device", &device])
+    }
+
     /// Adds run-specific bad patterns (e.g. `Booting Linux` when springboard must refuse).
     pub fn forbid(mut self, patterns: &[&str]) -> Self {
         self.forbidden.extend(patterns.iter().map(|p| p.to_string()));
