@@ -74,8 +74,21 @@ pub enum GzipErrorKind {
         /// The method found.
         method: u8,
     },
+    /// The header's CRC16 (FHCRC) does not match the header.
+    HeaderCrcMismatch {
+        /// The CRC16 stored in the header.
+        expected: u16,
+        /// The low 16 bits of the CRC32 of the header bytes before it.
+        actual: u16,
+    },
     /// The deflate stream is corrupt or truncated.
     Corrupt,
+    /// The deflate stream ends before the trailer: the bytes between are not part of the
+    /// member (RFC 1952 puts the trailer right after the compressed blocks).
+    DataAfterStream {
+        /// Bytes between the end of the deflate stream and the trailer.
+        len: usize,
+    },
     /// The output buffer is smaller than the data.
     OutputTooSmall {
         /// Its size.
@@ -113,7 +126,13 @@ impl fmt::Display for GzipErrorKind {
             GzipErrorKind::NotDeflate { method } => {
                 write!(f, "compression method {method} is not deflate (8)")
             }
+            GzipErrorKind::HeaderCrcMismatch { expected, actual } => {
+                write!(f, "header CRC16 {actual:#06x} != stored {expected:#06x}")
+            }
             GzipErrorKind::Corrupt => write!(f, "deflate stream is corrupt or truncated"),
+            GzipErrorKind::DataAfterStream { len } => {
+                write!(f, "{len} bytes between the deflate stream and the trailer")
+            }
             GzipErrorKind::OutputTooSmall { capacity } => {
                 write!(f, "inflates to more than {capacity:#x} bytes")
             }
@@ -163,6 +182,13 @@ impl<'a> Member<'a> {
         let name = string(flags & FNAME != 0, &mut at)?;
         let comment = string(flags & FCOMMENT != 0, &mut at)?;
         if flags & FHCRC != 0 {
+            // RFC 1952, 2.3.1: the two low bytes of the CRC32 of the header before it.
+            let stored = field(at, 2).ok_or(err(at, GzipErrorKind::FieldPastEnd))?;
+            let expected = u16::from_le_bytes([stored[0], stored[1]]);
+            let actual = crc32fast::hash(&data[..at]) as u16;
+            if expected != actual {
+                return Err(err(at, GzipErrorKind::HeaderCrcMismatch { expected, actual }));
+            }
             at += 2;
         }
         if at > end {
@@ -191,6 +217,9 @@ impl<'a> Member<'a> {
         match self.inflate(out) {
             Ok(n) => Ok(n),
             Err((TINFLStatus::HasMoreOutput, n)) => Ok(n),
+            Err((TINFLStatus::Done, len)) => {
+                Err(self.error(GzipErrorKind::DataAfterStream { len }))
+            }
             Err(_) => Err(self.error(GzipErrorKind::Corrupt)),
         }
     }
@@ -202,6 +231,9 @@ impl<'a> Member<'a> {
             Ok(n) => n,
             Err((TINFLStatus::HasMoreOutput, _)) => {
                 return Err(self.error(GzipErrorKind::OutputTooSmall { capacity: out.len() }))
+            }
+            Err((TINFLStatus::Done, len)) => {
+                return Err(self.error(GzipErrorKind::DataAfterStream { len }))
             }
             Err(_) => return Err(self.error(GzipErrorKind::Corrupt)),
         };
@@ -220,12 +252,17 @@ impl<'a> Member<'a> {
     }
 
     /// One call of the core inflater over the whole stream into `out`, which is the entire
-    /// output (no wrapping window): `Ok(written)` when the stream ended.
+    /// output (no wrapping window): `Ok(written)` when the stream ended exactly at the trailer;
+    /// `Err((Done, unread))` when it ended `unread` bytes before it; else `Err((status,
+    /// written))`.
     fn inflate(&self, out: &mut [u8]) -> Result<usize, (TINFLStatus, usize)> {
         let mut inflater = DecompressorOxide::new();
         let flags = inflate_flags::TINFL_FLAG_USING_NON_WRAPPING_OUTPUT_BUF;
-        let (status, _, written) = decompress(&mut inflater, self.deflate, out, 0, flags);
+        let (status, read, written) = decompress(&mut inflater, self.deflate, out, 0, flags);
         match status {
+            TINFLStatus::Done if read < self.deflate.len() => {
+                Err((TINFLStatus::Done, self.deflate.len() - read))
+            }
             TINFLStatus::Done => Ok(written),
             other => Err((other, written)),
         }
