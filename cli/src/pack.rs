@@ -28,11 +28,13 @@ use payloads::Payloads;
 One entry:
   springboard pack --kernel Image --initrd initrd.img --cmdline 'console=ttyAMA0' -o boot.bundle
 
-Several entries: each --entry NAME starts an entry, and the --kernel, --initrd, --cmdline, --dtb
-and --fallback after it (up to the next --entry) belong to it. Options before the first --entry
-form a first entry named by --name (\"default\"). Every entry has exactly one --kernel. The
-first entry boots unless springboard's command line says springboard.entry=NAME; an entry that
-fails a check boots its --fallback, which must be a later entry.
+Several entries: each --entry NAME starts an entry, and the --kernel, --initrd, --cmdline, --dtb,
+--fallback and --bootlimit after it (up to the next --entry) belong to it. Options before the
+first --entry form a first entry named by --name (\"default\"). Every entry has exactly one
+--kernel. The first entry boots unless springboard's command line says springboard.entry=NAME;
+an entry that fails a check boots its --fallback, which must be a later entry. An entry after
+which springboard starts again without a report (a panic and a reset) is booted again until it
+has had --bootlimit boots (default 1), then counts as failed.
   springboard pack \\
     --entry new --kernel vmlinuz-6.12 --initrd initrd-6.12 --cmdline 'console=ttyAMA0' \\
         --fallback old \\
@@ -71,6 +73,11 @@ pub struct PackFlags {
     /// The (later) entry to boot when this one fails a check. At most one per entry.
     #[arg(long, value_name = "NAME")]
     fallback: Vec<String>,
+    /// Boots without a report (`springboard.result=`) before the entry counts as failed and
+    /// its fallback is taken, like U-Boot's `bootlimit`: 1 to 255 [default: 1]. At most one
+    /// per entry.
+    #[arg(long, value_name = "N", value_parser = clap::value_parser!(u32).range(1..=255))]
+    bootlimit: Vec<u32>,
     /// Name of the first entry when no --entry opens it [default: default].
     #[arg(long, value_name = "NAME")]
     name: Option<String>,
@@ -103,6 +110,7 @@ impl FromArgMatches for PackArgs {
         in_order(matches, "cmdline", EntryOption::Cmdline, &mut ordered);
         in_order(matches, "dtb", EntryOption::Dtb, &mut ordered);
         in_order(matches, "fallback", EntryOption::Fallback, &mut ordered);
+        in_order(matches, "bootlimit", EntryOption::Bootlimit, &mut ordered);
         ordered.sort_by_key(|(index, _)| *index);
         Ok(Self { flags, options: ordered.into_iter().map(|(_, option)| option).collect() })
     }
@@ -213,6 +221,7 @@ fn add_entry(
     }
     let mut spec = EntrySpec::new(entry.name.clone(), index);
     spec.fallback = entry.fallback;
+    spec.bootlimit = entry.bootlimit;
     if let Some(path) = &entry.initrd {
         spec.initrd =
             Some(payloads.add(PayloadKind::Initrd, payload_name(path), read(path)?, false));

@@ -2,8 +2,10 @@
 //!
 //! A DTB that `kexec` passes on carries no usable seeds, and without them the next kernel has
 //! no KASLR and waits for entropy. When the CPU has `RNDR` the loader uses it; otherwise it
-//! derives the seeds from the seed kept in the state page since the first boot, hashed with
-//! the boot counter, so no two boots get the same values.
+//! derives the seeds from the seed kept in the state page, hashed with the boot counter. At
+//! every start the kept seed is first [`mix`]ed with whatever fresh material there is (the
+//! incoming DTB's `rng-seed` and `kaslr-seed`, a counter reading), so two starts do not hand
+//! over the same seeds even when an OS writes the same state page back before each of them.
 
 use sha2::{Digest, Sha256};
 
@@ -16,16 +18,29 @@ pub struct Seeds {
     pub kaslr: u64,
 }
 
-/// Condenses whatever entropy the first boot has (the incoming DTB's seeds, `RNDR` values,
-/// the counter) into the seed kept in the state page.
-pub fn condense(material: &[&[u8]]) -> [u8; 32] {
+/// The kept seed after this start: the `kept` one hashed with this start's fresh `material`
+/// (the incoming DTB's seeds, `RNDR`, a counter reading). Nothing of `kept` can be recovered
+/// from the result, and any change of `material` changes it.
+pub fn mix(kept: &[u8; 32], material: &[&[u8]]) -> [u8; 32] {
     let mut hash = Sha256::new();
-    hash.update(b"springboard seed v1");
+    hash.update(b"springboard seed mix v1");
+    hash.update(kept);
     for part in material {
         hash.update((part.len() as u64).to_le_bytes());
         hash.update(part);
     }
     hash.finalize().into()
+}
+
+/// A 32-bit fingerprint of a seed, for the console: two hand-offs with equal fingerprints
+/// almost surely had equal seeds, and the fingerprint tells nothing useful about the seed
+/// (a separate SHA-256, of which 32 of 256 bits are shown).
+pub fn fingerprint(seed: &[u8; 32]) -> u32 {
+    let mut hash = Sha256::new();
+    hash.update(b"springboard seed fingerprint v1");
+    hash.update(seed);
+    let d: [u8; 32] = hash.finalize().into();
+    u32::from_le_bytes([d[0], d[1], d[2], d[3]])
 }
 
 /// The seeds for boot number `counter` from the kept `seed`.
@@ -49,7 +64,7 @@ mod tests {
 
     #[test]
     fn every_boot_gets_different_seeds_from_the_same_kept_seed() {
-        let seed = condense(&[b"dtb rng-seed bytes", &42u64.to_le_bytes()]);
+        let seed = mix(&[0; 32], &[b"dtb rng-seed bytes", &42u64.to_le_bytes()]);
         let a = derive(&seed, 1);
         let b = derive(&seed, 2);
         assert_ne!(a.rng, b.rng);
@@ -66,7 +81,7 @@ mod tests {
     }
 
     #[test]
-    fn condense_separates_its_parts() {
-        assert_ne!(condense(&[b"ab", b"c"]), condense(&[b"a", b"bc"]));
+    fn mix_separates_its_parts() {
+        assert_ne!(mix(&[0; 32], &[b"ab", b"c"]), mix(&[0; 32], &[b"a", b"bc"]));
     }
 }

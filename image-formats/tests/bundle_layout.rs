@@ -38,6 +38,7 @@ fn fixture_parses_to_its_tables() {
         dtb: None,
         cmdline: Some(1),
         fallback: None,
+        bootlimit: 1,
     };
     assert_eq!(bundle.entries().collect::<Vec<_>>(), [expected]);
     assert!(bundle.payloads().all(|p| p.verify().is_ok()));

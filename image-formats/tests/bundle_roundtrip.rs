@@ -64,9 +64,17 @@ fn round_trips_payloads_and_entries() {
         dtb: Some(3),
         cmdline: Some(4),
         fallback: Some(1),
+        bootlimit: 1,
     };
-    let old =
-        Entry { name: "old", kernel: 1, initrd: None, dtb: None, cmdline: None, fallback: None };
+    let old = Entry {
+        name: "old",
+        kernel: 1,
+        initrd: None,
+        dtb: None,
+        cmdline: None,
+        fallback: None,
+        bootlimit: 1,
+    };
     assert_eq!(bundle.entries().collect::<Vec<_>>(), [new, old]);
     assert_eq!(bundle.entry(1), Some(old));
     assert_eq!(bundle.entry(2), None);

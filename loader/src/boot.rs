@@ -1,14 +1,16 @@
 //! The boot flow at EL1: DTB → board → console → bundle → state → entry → verify → place →
 //! hand off. Each step prints one line saying what it found or did.
 
+use crate::bundle_source::Kept;
 use crate::console::{self, Size};
 use crate::error::BootError;
 use crate::options::Options;
 use crate::state_page::{self, StatePage};
 use crate::{arch, attempt, bundle_source, dtb, say};
 use image_formats::bundle::Bundle;
+use image_formats::bundle::DEFAULT_BOOTLIMIT;
 use image_formats::fdt::{self, Fdt, MemRange, Summary};
-use image_formats::state::{self, Choice, Mode, Outcome, Report, MAX_ENTRIES};
+use image_formats::state::{self, Choice, Mode, Opened, Outcome, Report, Rule, State, MAX_ENTRIES};
 
 /// Where springboard itself is: its run-time base and its whole footprint.
 pub struct Me {
@@ -76,10 +78,10 @@ pub fn boot(x0: u64, me: Me) -> Result<core::convert::Infallible, BootError> {
     let dram = summary.memory.iter().next().copied().ok_or(BootError::NoMemory)?;
     say!("memory: {:#x}..{:#x} ({})", dram.base, dram.end(), Size(dram.size));
     let resident = MemRange { base: dram.end() - board.resident_size, size: board.resident_size };
-    let earlier = state_page::earlier(resident);
-    let kept = earlier.as_ref().and_then(|s| s.bundle);
-    let located = bundle_source::find(&summary, &me, kept)?;
     let options = Options::parse(summary.bootargs.unwrap_or(""))?;
+    let earlier = state_page::earlier(resident);
+    let kept = earlier.as_ref().filter(|_| !options.clear_state).and_then(Kept::of);
+    let located = bundle_source::find(&summary, &me, resident, kept)?;
     let found = Found {
         me,
         dtb: found.fdt,
@@ -92,49 +94,75 @@ pub fn boot(x0: u64, me: Me) -> Result<core::convert::Infallible, BootError> {
         options,
     };
     let mode = if found.options.sequence { Mode::Sequence } else { Mode::Single };
-    let id = crc32fast::hash(&found.bundle.as_bytes()[..image_formats::bundle::HEADER_SIZE]);
-    let mut page = StatePage::open(resident, earlier, id, mode, &found.dtb);
+    let id = state::bundle_id(&found.bundle);
+    let clear = found.options.clear_state;
+    let (mut page, opened) = StatePage::open(resident, earlier, clear, id, mode, &found.dtb);
+    if let Opened::AfterSequence(old) = &opened {
+        print_outcomes(&found, old, "state: finished sequence");
+    }
     run_entries(&found, &mut page)
 }
 
-/// Chooses entries (state page, fallbacks, sequence) and attempts each until one is handed
-/// over, or nothing is left to try.
+/// Chooses entries (state page, fallbacks and boot limits, sequence) and attempts each until
+/// one is handed over, or nothing is left to try.
 fn run_entries(
     found: &Found,
     page: &mut StatePage,
 ) -> Result<core::convert::Infallible, BootError> {
-    let mut fallbacks = [None; MAX_ENTRIES];
-    for (slot, entry) in fallbacks.iter_mut().zip(found.bundle.entries()) {
-        *slot = entry.fallback;
+    let mut rules = [Rule { fallback: None, bootlimit: DEFAULT_BOOTLIMIT }; MAX_ENTRIES];
+    for (slot, entry) in rules.iter_mut().zip(found.bundle.entries()) {
+        *slot = Rule { fallback: entry.fallback, bootlimit: entry.bootlimit };
     }
-    let count = found.bundle.entry_count().min(MAX_ENTRIES);
+    let rules = &rules[..found.bundle.entry_count().min(MAX_ENTRIES)];
     let requested = match found.options.entry {
-        Some(name) => found.bundle.entry_by_name(name).ok_or(BootError::NoSuchEntry(name))?.0,
+        Some(name) => {
+            let index = found.bundle.entry_by_name(name).ok_or(BootError::NoSuchEntry(name))?.0;
+            if index >= MAX_ENTRIES {
+                say!(
+                    "entry: \"{name}\" is entry {index}; the state page tracks entries 0 to {}",
+                    MAX_ENTRIES - 1
+                );
+                return Err(BootError::NoSuchEntry(name));
+            }
+            index
+        }
         None => 0,
     };
-    if let Some(previous) = page.state.current {
-        let report = match found.options.result {
-            Some(Report::Pass) => "reported pass",
-            Some(Report::Fail) => "reported fail",
-            None => "did not report (reset, panic or hang): failed",
-        };
-        say!("state: boot {}: entry {previous} {report}", page.state.boot_counter);
+    let report = found.options.result;
+    if let Some(closed) = state::closing(&page.state, rules, report) {
+        let (boot, entry) = (page.state.boot_counter, closed.entry);
+        let (attempts, limit) = (closed.attempts, closed.bootlimit);
+        match (report, closed.outcome) {
+            (Some(Report::Pass), _) => say!("state: boot {boot}: entry {entry} reported pass"),
+            (Some(Report::Fail), _) => say!("state: boot {boot}: entry {entry} reported fail"),
+            (None, Outcome::Failed) if limit == 1 => say!(
+                "state: boot {boot}: entry {entry} did not report (reset, panic or hang): failed"
+            ),
+            (None, Outcome::Failed) => say!(
+                "state: boot {boot}: entry {entry} did not report (reset, panic or hang): failed after {attempts} of {limit} attempts"
+            ),
+            (None, _) => say!(
+                "state: boot {boot}: entry {entry} did not report (reset, panic or hang): attempt {attempts} of {limit}, trying it again"
+            ),
+        }
     }
-    let mut report = found.options.result;
+    let mut report = report;
     loop {
-        let index = match state::choose(&mut page.state, &fallbacks[..count], requested, report) {
+        let index = match state::choose(&mut page.state, rules, requested, report) {
             Choice::Boot(index) => index,
             Choice::Finished => finished(found, page),
+            // `requested` was checked against the bundle and MAX_ENTRIES above.
+            Choice::Unavailable(_) => {
+                return Err(BootError::NoSuchEntry(found.options.entry.unwrap_or("0")))
+            }
         };
         let err = match attempt::boot_entry(found, index, page) {
             Err(e) => e,
             Ok(never) => match never {},
         };
         let mut peek = page.state.clone();
-        let next = state::choose(&mut peek, &fallbacks[..count], requested, Some(Report::Fail));
-        if next == Choice::Boot(index)
-            || (next == Choice::Finished && page.state.mode == Mode::Single)
-        {
+        let next = state::choose(&mut peek, rules, requested, Some(Report::Fail));
+        if next == Choice::Boot(index) || matches!(next, Choice::Unavailable(_)) {
             return Err(err);
         }
         say!("entry {index} failed: {}: {err}; choosing again", err.code());
@@ -142,17 +170,25 @@ fn run_entries(
     }
 }
 
-/// Sequence mode, every entry has run: print the results, keep the record, power off.
+/// Sequence mode, every entry has run: print the results, keep the record (the next start
+/// prints them once more and begins afresh), power off.
 fn finished(found: &Found, page: &mut StatePage) -> ! {
-    let mut failed = 0;
-    for (index, entry) in found.bundle.entries().enumerate().take(MAX_ENTRIES) {
-        let outcome = page.state.outcomes[index];
-        failed += usize::from(outcome != Outcome::Passed);
-        say!("sequence: entry {index} \"{}\": {outcome:?}", entry.name);
-    }
+    let failed = print_outcomes(found, &page.state, "sequence");
     say!("sequence: finished, {failed} of {} entries did not pass", found.bundle.entry_count());
     page.commit();
     arch::system_off(crate::conduit())
+}
+
+/// Prints each entry's outcome in `record`, each line starting with `prefix`, and returns how
+/// many did not pass.
+fn print_outcomes(found: &Found, record: &State, prefix: &str) -> usize {
+    let mut failed = 0;
+    for (index, entry) in found.bundle.entries().enumerate().take(MAX_ENTRIES) {
+        let outcome = record.outcomes[index];
+        failed += usize::from(outcome != Outcome::Passed);
+        say!("{prefix}: entry {index} \"{}\": {outcome:?}", entry.name);
+    }
+    failed
 }
 
 /// Picks the PL011 named by `/chosen/stdout-path`, else the board's.

@@ -7,13 +7,21 @@
 //! says how far it reaches: `springboard pack` rewrote `image_size` (offset 0x10) to cover it.
 //! So a running header whose `image_size` is larger than the linker's is the sign that
 //! something was appended; a plain springboard.bin has the two equal.
+//!
+//! Wherever it comes from, a bundle range must lie in DRAM and overlap neither springboard nor
+//! the resident region before a byte of it is read. A kept bundle is trusted only when it is
+//! the one the state page recorded: the record's location is data an OS could have written, so
+//! the bundle found there must have the header CRC the record keeps as its `bundle_id`.
+
+use core::fmt;
 
 use crate::boot::Me;
 use crate::console::Size;
 use crate::error::BootError;
 use crate::{mem, say};
-use image_formats::bundle::Bundle;
+use image_formats::bundle::{Bundle, BundleError};
 use image_formats::fdt::{MemRange, Summary};
+use image_formats::state::{self, State};
 
 /// Offset of `image_size` in the arm64 Image header (Linux booting.rst, §4).
 const IMAGE_SIZE_OFFSET: u64 = 0x10;
@@ -40,6 +48,52 @@ impl Source {
     }
 }
 
+/// The bundle an earlier run's state page says it kept resident.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Kept {
+    /// Its recorded range.
+    pub range: MemRange,
+    /// Its recorded identity ([`state::bundle_id`]).
+    pub id: u32,
+}
+
+impl Kept {
+    /// The kept bundle `record` names, if it names one.
+    pub fn of(record: &State) -> Option<Self> {
+        let (base, size) = record.bundle?;
+        Some(Kept { range: MemRange { base, size }, id: record.bundle_id })
+    }
+}
+
+/// Why the bundle at a kept location is not the one the state page kept.
+#[derive(Debug)]
+pub enum KeptProblem {
+    /// What is there is not a valid bundle.
+    Invalid(BundleError),
+    /// A valid bundle, but not the recorded one: planted, or changed since it was kept.
+    Changed {
+        /// The `bundle_id` the state page recorded.
+        recorded: u32,
+        /// The header CRC32 of the bundle found.
+        found: u32,
+    },
+}
+
+impl fmt::Display for KeptProblem {
+    fn fmt(&self, f: &mut fmt::Formatter) -> fmt::Result {
+        match self {
+            Self::Invalid(e) => {
+                write!(f, "is not a valid bundle: offset {:#x}: {}", e.offset, e.kind)
+            }
+            Self::Changed { recorded, found } => write!(
+                f,
+                "has header CRC32 {found:#010x}, but the state page recorded {recorded:#010x}: \
+                 planted or changed since it was kept"
+            ),
+        }
+    }
+}
+
 /// A bundle whose framing has been checked, and where it lies.
 pub struct Located {
     /// Physical address of its first byte.
@@ -49,35 +103,50 @@ pub struct Located {
 }
 
 /// The appended bundle if springboard's header announces one, else the `/chosen` initrd range,
-/// else the bundle `kept` resident by an earlier run.
+/// else the bundle `kept` resident by an earlier run (only when neither of the others is
+/// there: then the kept one is not looked at at all).
 ///
 /// An announced appended bundle that fails its checks is an error, not a reason to look
 /// elsewhere: the image that was started is not the one that was packed.
-pub fn find(summary: &Summary, me: &Me, kept: Option<(u64, u64)>) -> Result<Located, BootError> {
+pub fn find(
+    summary: &Summary,
+    me: &Me,
+    resident: MemRange,
+    kept: Option<Kept>,
+) -> Result<Located, BootError> {
     let (range, source) = match appended_range(me) {
         Some(range) => (range, Source::Appended),
         None => match (summary.initrd, kept) {
             (Some(range), _) => (range, Source::Initrd),
-            (None, Some((base, size))) => (MemRange { base, size }, Source::Kept),
+            (None, Some(kept)) => (kept.range, Source::Kept),
             (None, None) => return Err(BootError::NoBundle),
         },
     };
-    if !summary.memory.iter().any(|bank| bank.base <= range.base && range.end() <= bank.end()) {
-        say!("bundle: {:#x}+{:#x} ({}) is outside DRAM", range.base, range.size, source.describe());
-        return Err(BootError::BundleOutsideDram { base: range.base, size: range.size });
-    }
-    // SAFETY: the range lies inside a DRAM bank of the DTB (checked above). Firmware put the
-    // bundle there (the initrd), or it is the tail of the file that was loaded as springboard
-    // (appended), beyond .bss and stack; nothing writes it while springboard runs.
+    check_range(summary, me, resident, range, source)?;
+    // SAFETY: the range lies inside a DRAM bank of the DTB and overlaps neither springboard
+    // nor the resident region (checked above). Firmware put the bundle there (the initrd), or
+    // it is the tail of the file that was loaded as springboard (appended), beyond .bss and
+    // stack, or an earlier run kept it there; nothing writes it while springboard runs.
     let bytes = unsafe { mem::bytes(range.base, range.size) };
-    let bundle = Bundle::parse(bytes).inspect_err(|_| {
+    let parsed = Bundle::parse(bytes).inspect_err(|_| {
         say!(
             "bundle: {:#x}+{:#x} ({}) is not a valid bundle",
             range.base,
             range.size,
             source.describe()
         );
-    })?;
+    });
+    let bundle = match (parsed, kept.filter(|_| source == Source::Kept)) {
+        (Err(e), Some(_)) => {
+            let why = KeptProblem::Invalid(e);
+            return Err(BootError::KeptBundle { base: range.base, why });
+        }
+        (Ok(bundle), Some(kept)) if state::bundle_id(&bundle) != kept.id => {
+            let why = KeptProblem::Changed { recorded: kept.id, found: state::bundle_id(&bundle) };
+            return Err(BootError::KeptBundle { base: range.base, why });
+        }
+        (parsed, _) => parsed?,
+    };
     say!(
         "bundle: {:#x} ({}, {}), {} payloads, {} entries",
         range.base,
@@ -87,6 +156,32 @@ pub fn find(summary: &Summary, me: &Me, kept: Option<(u64, u64)>) -> Result<Loca
         bundle.entries().count()
     );
     Ok(Located { base: range.base, bundle })
+}
+
+/// Refuses a bundle range outside DRAM or over springboard or the resident region, before any
+/// byte of it is read.
+fn check_range(
+    summary: &Summary,
+    me: &Me,
+    resident: MemRange,
+    range: MemRange,
+    source: Source,
+) -> Result<(), BootError> {
+    let (base, size) = (range.base, range.size);
+    let in_dram = range.base.checked_add(range.size).is_some()
+        && summary.memory.iter().any(|bank| bank.base <= base && range.end() <= bank.end());
+    if !in_dram {
+        say!("bundle: {base:#x}+{size:#x} ({}) is outside DRAM", source.describe());
+        return Err(BootError::BundleOutsideDram { base, size });
+    }
+    let image = MemRange { base: me.base, size: me.size };
+    for (other, with) in [(image, "springboard's image"), (resident, "the resident region")] {
+        if range.overlaps(&other) {
+            say!("bundle: {base:#x}+{size:#x} ({}) overlaps {with}", source.describe());
+            return Err(BootError::BundleOverlaps { base, size, with });
+        }
+    }
+    Ok(())
 }
 
 /// `[base + linker image_size, base + header image_size)` when the running header's

@@ -29,9 +29,26 @@ pub enum BootError {
         /// Its length.
         size: u64,
     },
+    /// The bundle range overlaps springboard or the resident region.
+    BundleOverlaps {
+        /// Start of the range.
+        base: u64,
+        /// Its length.
+        size: u64,
+        /// What it overlaps.
+        with: &'static str,
+    },
     /// The bundle failed a check (framing, tables, CRC).
     Bundle(image_formats::bundle::BundleError),
-    /// `springboard.entry=` names no entry of the bundle.
+    /// The bundle at the place the state page says an earlier run kept one is not that bundle.
+    KeptBundle {
+        /// Where the state page says it is.
+        base: u64,
+        /// What is wrong with it.
+        why: crate::bundle_source::KeptProblem,
+    },
+    /// `springboard.entry=` names no entry of the bundle (or one beyond what the state page
+    /// can track).
     NoSuchEntry(&'static str),
     /// The kernel's Image header failed a check.
     Kernel(ImageError),
@@ -107,7 +124,9 @@ impl fmt::Display for BootError {
             Self::Resident { base, with } => {
                 write!(f, "resident region at {base:#x} overlaps the {with}")
             }
+            Self::BundleOverlaps { .. } => "bundle-range",
             Self::BadOption { key, value } => {
+            Self::KeptBundle { .. } => "bundle",
                 write!(f, "springboard.{key}={value}: unknown value")
             }
             Self::Cmdline(e) => {
@@ -134,3 +153,9 @@ impl From<PlacementError> for BootError {
         Self::Placement(e)
     }
 }
+            Self::BundleOverlaps { base, size, with } => {
+                write!(f, "bundle range {base:#x}+{size:#x} overlaps {with}")
+            }
+            Self::KeptBundle { base, why } => {
+                write!(f, "the bundle kept at {base:#x} by an earlier run {why}")
+            }

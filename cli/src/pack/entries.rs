@@ -1,7 +1,7 @@
 //! Grouping `springboard pack`'s repeated per-entry options into boot entries.
 //!
-//! `--entry NAME` starts an entry; the `--kernel`, `--initrd`, `--cmdline`, `--dtb` and
-//! `--fallback` after it, up to the next `--entry`, belong to it. Options before the first
+//! `--entry NAME` starts an entry; the `--kernel`, `--initrd`, `--cmdline`, `--dtb`,
+//! `--fallback` and `--bootlimit` after it, up to the next `--entry`, belong to it. Options before the first
 //! `--entry` form a first entry named by `--name` (`default` unless given), so the one-entry
 //! form `pack --kernel K --initrd I --cmdline C -o OUT` reads as it always did.
 
@@ -27,6 +27,8 @@ pub enum EntryOption {
     Dtb(PathBuf),
     /// `--fallback NAME`.
     Fallback(String),
+    /// `--bootlimit N`.
+    Bootlimit(u32),
 }
 
 /// One boot entry to pack, its fallback resolved to an entry index.
@@ -44,6 +46,8 @@ pub struct EntryArgs {
     pub dtb: Option<PathBuf>,
     /// The index of the (later) entry to try when this one fails.
     pub fallback: Option<usize>,
+    /// Boots without a report before the entry counts as failed (`None`: the default, 1).
+    pub bootlimit: Option<u32>,
 }
 
 /// An entry as collected, before its kernel and fallback are checked.
@@ -55,6 +59,7 @@ struct Partial {
     cmdline: Option<String>,
     dtb: Option<PathBuf>,
     fallback: Option<String>,
+    bootlimit: Option<u32>,
 }
 
 /// Sets a once-only option, failing with both values when it is given twice.
@@ -91,6 +96,7 @@ pub fn group(options: &[EntryOption], first_name: Option<&str>) -> Result<Vec<En
             EntryOption::Fallback(to) => {
                 once(&mut entry.fallback, to.clone(), "--fallback", &name)?
             }
+            EntryOption::Bootlimit(n) => once(&mut entry.bootlimit, *n, "--bootlimit", &name)?,
         }
     }
     if let (Some(name), Some(EntryOption::Entry(first))) = (first_name, options.first()) {
@@ -141,12 +147,13 @@ fn resolve(all: &[Partial], index: usize, p: &Partial) -> Result<EntryArgs> {
         cmdline: p.cmdline.clone(),
         dtb: p.dtb.clone(),
         fallback,
+        bootlimit: p.bootlimit,
     })
 }
 
 #[cfg(test)]
 mod tests {
-    use super::EntryOption::{Cmdline, Entry, Fallback, Initrd, Kernel};
+    use super::EntryOption::{Bootlimit, Cmdline, Entry, Fallback, Initrd, Kernel};
     use super::*;
 
     fn err(options: &[EntryOption], name: Option<&str>) -> String {
@@ -182,6 +189,15 @@ mod tests {
             (Some("K2"), Some("I".as_ref()))
         );
         assert_eq!(got[1].fallback, None);
+    }
+
+    #[test]
+    fn a_bootlimit_belongs_to_the_entry_it_follows_and_is_given_once() {
+        let options = [Kernel("K".into()), Bootlimit(3), Entry("b".into()), Kernel("K".into())];
+        let got = group(&options, None).unwrap();
+        assert_eq!((got[0].bootlimit, got[1].bootlimit), (Some(3), None));
+        let twice = [Kernel("K".into()), Bootlimit(2), Bootlimit(3)];
+        assert_eq!(err(&twice, None), "entry \"default\": --bootlimit given twice (2 and 3)");
     }
 
     #[test]

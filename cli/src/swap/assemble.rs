@@ -95,6 +95,7 @@ pub fn bundle(kernels: &[KernelArg], initrd: &Path, test_seconds: u64) -> Result
             cmdline: Some(cmdline(&k.cmdline, test_seconds)),
             dtb: None,
             fallback: None,
+            bootlimit: None,
         })
         .collect();
     Ok(pack::build(&entries)?.bytes)

@@ -32,12 +32,23 @@ pub struct EntrySpec {
     pub cmdline: Option<usize>,
     /// Index of a later entry to try when this one fails.
     pub fallback: Option<usize>,
+    /// Boots without a report before the entry counts as failed (`None`: the default,
+    /// [`super::DEFAULT_BOOTLIMIT`], stored as 0 like every bundle before the field).
+    pub bootlimit: Option<u32>,
 }
 
 impl EntrySpec {
     /// An entry that boots `kernel` with nothing else.
     pub fn new(name: impl Into<String>, kernel: usize) -> Self {
-        Self { name: name.into(), kernel, initrd: None, dtb: None, cmdline: None, fallback: None }
+        Self {
+            name: name.into(),
+            kernel,
+            initrd: None,
+            dtb: None,
+            cmdline: None,
+            fallback: None,
+            bootlimit: None,
+        }
     }
 }
 
@@ -205,7 +216,8 @@ impl BundleBuilder {
                     entry_count,
                     entry_field::FALLBACK,
                 )?),
-                reserved: U32::new(0),
+                // The parse of the result refuses a limit above MAX_BOOTLIMIT at this field.
+                bootlimit: U32::new(spec.bootlimit.unwrap_or(0)),
             });
         }
         Ok(records)

@@ -178,6 +178,13 @@ pub enum BundleErrorKind {
     /// A command-line payload is compressed or not valid UTF-8.
     BadCmdline {
         /// The payload.
+    /// An entry's boot limit is larger than the state page can count.
+    BadBootlimit {
+        /// The entry.
+        entry: usize,
+        /// The limit found.
+        value: u32,
+    },
         index: usize,
         /// Position of the first invalid byte in the data, or `None` when it is gzip-flagged.
         invalid_at: Option<usize>,
@@ -273,6 +280,11 @@ impl fmt::Display for BundleErrorKind {
                 write!(f, "payload {index}: cmdline must not be gzip-compressed")
             }
             K::PayloadCrcMismatch { index, name, size, expected, actual } => write!(
+            K::BadBootlimit { entry, value } => write!(
+                f,
+                "entry {entry}: boot limit {value} is more than {}",
+                super::layout::MAX_BOOTLIMIT
+            ),
                 f,
                 "payload {index} '{name}' ({size:#x} bytes): CRC32 {actual:#010x} != expected {expected:#010x}"
             ),

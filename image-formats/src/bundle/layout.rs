@@ -35,6 +35,13 @@ pub const FLAG_SIGNED: u32 = 1 << 0;
 /// Every header flag that version 1 defines.
 pub const KNOWN_HEADER_FLAGS: u32 = FLAG_SIGNED;
 
+/// The boot limit of an entry whose record says 0 (every bundle before the field existed):
+/// one boot without a report and the entry counts as failed.
+pub const DEFAULT_BOOTLIMIT: u32 = 1;
+
+/// The largest boot limit: the state page counts an entry's attempts in one byte.
+pub const MAX_BOOTLIMIT: u32 = 255;
+
 /// Payload flag: the payload data is gzip-compressed.
 pub const PAYLOAD_FLAG_GZIP: u32 = 1 << 0;
 
@@ -135,8 +142,10 @@ pub struct RawEntry {
     pub cmdline: U32,
     /// +0x30: index of the entry to try when this one fails, or [`NONE`].
     pub fallback: U32,
-    /// +0x34: reserved, must be zero.
-    pub reserved: U32,
+    /// +0x34: boots without a report before the entry counts as failed, at most
+    /// [`MAX_BOOTLIMIT`]; 0 means [`DEFAULT_BOOTLIMIT`] (this field was reserved, and zero,
+    /// before boot limits existed, so older bundles read as they always did).
+    pub bootlimit: U32,
 }
 
 /// Size of [`RawEntry`].
@@ -157,8 +166,8 @@ pub mod entry_field {
     pub const CMDLINE: u64 = 0x2c;
     /// Offset of `fallback`.
     pub const FALLBACK: u64 = 0x30;
-    /// Offset of `reserved`.
-    pub const RESERVED: u64 = 0x34;
+    /// Offset of `bootlimit`.
+    pub const BOOTLIMIT: u64 = 0x34;
 }
 
 // Records must keep the tables 8-byte aligned when packed back to back.

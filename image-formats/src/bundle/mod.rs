@@ -29,9 +29,10 @@
 //!  +0x04   4     flags    bit 0 GZIP                 +0x28   4  dtb     payload index or NONE
 //!  +0x08  32     name     UTF-8, NUL-padded          +0x2c   4  cmdline payload index or NONE
 //!  +0x28   8     offset   of the data ─────┐         +0x30   4  fallback entry index or NONE
-//!  +0x30   8     size     of the data      │         +0x34   4  reserved, 0
-//!  +0x38   4     crc32    of the data      │
-//!  +0x3c   4     reserved 0                │         NONE = 0xffff_ffff
+//!  +0x30   8     size     of the data      │         +0x34   4  bootlimit: boots without a
+//!  +0x38   4     crc32    of the data      │                    report before the entry has
+//!  +0x3c   4     reserved 0                │                    failed, ≤ 255; 0 = default 1
+//!                                          │         NONE = 0xffff_ffff
 //!                                          ▼
 //!  payload data: in payload-table order, each range 8-byte aligned (4 KiB from the builder)
 //! ```
@@ -40,7 +41,8 @@
 //! tables, the signature block (when flagged) and every payload lie inside `total_size`, do not
 //! overlap, and start 8-byte aligned; payloads are stored in index order without sharing bytes;
 //! names are non-empty UTF-8 with only NULs after the first NUL; unknown kinds, unknown flags and
-//! non-zero reserved fields are errors; an entry's kernel refers to a kernel or ELF payload, its
+//! non-zero reserved fields are errors; a boot limit is at most 255 (the state page counts an
+//! entry's attempts in one byte); an entry's kernel refers to a kernel or ELF payload, its
 //! initrd, dtb and cmdline to payloads of that kind; a fallback refers to a *later* entry, so
 //! fallback chains always end; command lines are uncompressed UTF-8. Payload CRCs are checked
 //! by [`Payload::verify`], one payload at a time.
@@ -58,7 +60,10 @@ mod span;
 #[cfg(feature = "alloc")]
 pub use build::{BundleBuilder, EntrySpec};
 pub use error::{BundleError, BundleErrorKind, EntryField, NameBytes, NameProblem, Region};
-pub use layout::{HEADER_SIZE, MAGIC, NAME_LEN, NONE, OFFSET_ALIGN, PAYLOAD_ALIGN, VERSION};
+pub use layout::{
+    DEFAULT_BOOTLIMIT, HEADER_SIZE, MAGIC, MAX_BOOTLIMIT, NAME_LEN, NONE, OFFSET_ALIGN,
+    PAYLOAD_ALIGN, VERSION,
+};
 pub use payload::{Entry, Payload, PayloadKind};
 
 use core::fmt;
@@ -146,6 +151,10 @@ impl<'a> Bundle<'a> {
             dtb: optional(raw.dtb.get()),
             cmdline: optional(raw.cmdline.get()),
             fallback: optional(raw.fallback.get()),
+            bootlimit: match raw.bootlimit.get() {
+                0 => DEFAULT_BOOTLIMIT,
+                limit => limit,
+            },
         })
     }
 

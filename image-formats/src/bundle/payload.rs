@@ -146,6 +146,9 @@ pub struct Entry<'a> {
     pub cmdline: Option<usize>,
     /// Index of the entry to try when this one fails.
     pub fallback: Option<usize>,
+    /// Boots without a report before this entry counts as failed (1 to
+    /// [`super::MAX_BOOTLIMIT`]; a record's 0 reads as [`super::DEFAULT_BOOTLIMIT`]).
+    pub bootlimit: u32,
 }
 
 /// Reads a NUL-padded UTF-8 name field: non-empty, valid UTF-8, only NULs after the first NUL.

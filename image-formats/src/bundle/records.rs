@@ -3,8 +3,8 @@
 
 use super::error::{BundleError, BundleErrorKind as K, EntryField, Region};
 use super::layout::{
-    entry_field, payload_field, ENTRY_RECORD_SIZE, KNOWN_PAYLOAD_FLAGS, NONE, PAYLOAD_FLAG_GZIP,
-    PAYLOAD_RECORD_SIZE,
+    entry_field, payload_field, ENTRY_RECORD_SIZE, KNOWN_PAYLOAD_FLAGS, MAX_BOOTLIMIT, NONE,
+    PAYLOAD_FLAG_GZIP, PAYLOAD_RECORD_SIZE,
 };
 use super::payload::decode_name;
 use super::span::Span;
@@ -70,7 +70,7 @@ fn check_cmdline(bytes: &[u8], index: usize, span: &Span, flags: u32) -> Result<
     })
 }
 
-/// Checks every entry record: name, reserved field, payload indices and kinds, fallback.
+/// Checks every entry record: name, boot limit, payload indices and kinds, fallback.
 pub(super) fn check_entries(bundle: &Bundle<'_>) -> Result<(), BundleError> {
     let entry_count = bundle.entries.len();
     for (entry, raw) in bundle.entries.iter().enumerate() {
@@ -81,11 +81,11 @@ pub(super) fn check_entries(bundle: &Bundle<'_>) -> Result<(), BundleError> {
                 K::BadName { table: Region::EntryTable, index: entry, problem },
             )
         })?;
-        if raw.reserved.get() != 0 {
-            let value = u64::from(raw.reserved.get());
+        let bootlimit = raw.bootlimit.get();
+        if bootlimit > MAX_BOOTLIMIT {
             return Err(BundleError::new(
-                record + entry_field::RESERVED,
-                K::ReservedNotZero { value },
+                record + entry_field::BOOTLIMIT,
+                K::BadBootlimit { entry, value: bootlimit },
             ));
         }
         let refs = [

@@ -5,13 +5,21 @@
 //! A kernel "reports" by starting springboard again with `springboard.result=pass` or `=fail`
 //! on its command line (for example `kexec -l springboard.bin --append
 //! "springboard.result=pass"`). An entry that started springboard again without a report — a
-//! panic with `panic=-1` and a system reset, a hang ended by a reset — is marked failed.
+//! panic with `panic=-1` and a system reset, a hang ended by a reset — has used one of its
+//! attempts (the bundle's per-entry `bootlimit`, 1 unless `pack --bootlimit` says otherwise);
+//! when none are left it is marked failed.
+//!
+//! Nothing here is a security boundary: an OS that can write the state page can choose the
+//! entry, replay or invent outcomes and read the kept seed. springboard only makes sure that
+//! whatever the page says cannot strand the machine ([`open`], [`choose`]).
 
 mod choose;
 mod layout;
+mod open;
 
-pub use choose::{choose, Choice, Report};
+pub use choose::{choose, closing, Choice, Closed, Report, Rule, MAX_BOOTLIMIT};
 pub use layout::{RawState, MAGIC, MAX_ENTRIES, NONE, STATE_SIZE, VERSION};
+pub use open::{bundle_id, open, Opened};
 
 use zerocopy::{FromBytes, IntoBytes};
 
@@ -70,10 +78,12 @@ pub struct State {
     pub mode: Mode,
     /// The bundle the outcomes belong to (its header CRC32).
     pub bundle_id: u32,
-    /// The seed kept from the first boot.
+    /// The kept seed, mixed with fresh material at every start.
     pub seed: [u8; 32],
     /// Per-entry outcomes.
     pub outcomes: [Outcome; MAX_ENTRIES],
+    /// Per-entry boots since the entry last reported a pass (saturating at 255).
+    pub attempts: [u8; MAX_ENTRIES],
 }
 
 impl State {
@@ -87,7 +97,14 @@ impl State {
             bundle_id,
             seed,
             outcomes: [Outcome::Untried; MAX_ENTRIES],
+            attempts: [0; MAX_ENTRIES],
         }
+    }
+
+    /// A sequence that has run every entry: [`choose`] answered [`Choice::Finished`] and left
+    /// no entry current (while a sequence runs, the entry being tried is always current).
+    pub fn is_finished_sequence(&self) -> bool {
+        self.mode == Mode::Sequence && self.current.is_none()
     }
 
     /// Reads a record; `None` when the bytes are not one (wrong magic, version or CRC), as
@@ -124,6 +141,7 @@ impl State {
             bundle_id: raw.bundle_id.get(),
             seed: raw.seed,
             outcomes: raw.outcome.map(Outcome::from_code),
+            attempts: raw.attempts,
         })
     }
 
@@ -143,6 +161,7 @@ impl State {
             reserved: 0.into(),
             seed: self.seed,
             outcome: self.outcomes.map(Outcome::code),
+            attempts: self.attempts,
         };
         raw.crc32 = crc32fast::hash(raw.as_bytes()).into();
         let mut out = [0; STATE_SIZE];
@@ -163,6 +182,7 @@ mod tests {
         s.outcomes[0] = Outcome::Passed;
         s.outcomes[1] = Outcome::Failed;
         s.outcomes[2] = Outcome::Booting;
+        s.attempts[2] = 4;
         s
     }
 
@@ -199,5 +219,6 @@ mod tests {
         assert_eq!(u32::from_le_bytes(bytes[0x30..0x34].try_into().unwrap()), 0xdead_beef);
         assert_eq!(bytes[0x38], 3);
         assert_eq!(bytes[0x58..0x5b], [2, 3, 1]);
+        assert_eq!(bytes[0x90..0x93], [0, 0, 4]);
     }
 }
