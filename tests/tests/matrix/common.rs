@@ -52,8 +52,7 @@ pub fn boots(qemu: Qemu, milestones: &[&str]) -> Run {
     let userspace = format!("{USERSPACE}{}", generic().release);
     let mut all: Vec<&str> = milestones.to_vec();
     all.push(&userspace);
-    let run = qemu.forbid(&["springboard: error:"]).timeout(BOOT_TIMEOUT).expect(&all, work());
-    run
+    qemu.forbid(&["springboard: error:"]).timeout(BOOT_TIMEOUT).expect(&all, work())
 }
 
 /// Asserts the line with `needle` also contains each of `words`.
