@@ -33,7 +33,12 @@ fuzz_target!(|data: &[u8]| {
         }
         let path = format!("/{}", components.join("/"));
         let node = fdt.find_node(&path).expect("lookups in a checked blob do not fail");
-        let node = node.unwrap_or_else(|| panic!("{path} is not found"));
+        // libfdt's rule: at each level the first child whose name matches.
+        let expected = find(&tree, components);
+        assert_eq!(node.map(|n| n.name()), expected.map(|t| t.name.as_str()), "{path}");
+        let Some(node) = node else {
+            return;
+        };
         if let Ok(reg) = node.reg() {
             for range in reg {
                 assert!(range.base.checked_add(range.size).is_some(), "{path}: {range:?}");
@@ -71,3 +76,17 @@ fuzz_target!(|data: &[u8]| {
         assert!(initrd.base.checked_add(initrd.size).is_some());
     }
 });
+
+/// The node at `components` by the first-match rule of `Fdt::find_node`: a component without
+/// `@` also matches a name with a unit address.
+fn find<'t>(tree: &'t Tree, components: &[&str]) -> Option<&'t Tree> {
+    let mut node = tree;
+    for component in components {
+        let matches = |name: &str| {
+            name == *component
+                || (!component.contains('@') && name.split('@').next() == Some(*component))
+        };
+        node = node.children.iter().find(|c| matches(&c.name))?;
+    }
+    Some(node)
+}
