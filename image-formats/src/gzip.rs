@@ -14,6 +14,9 @@ const FEXTRA: u8 = 1 << 2;
 const FNAME: u8 = 1 << 3;
 /// FLG bit: the header carries a comment.
 const FCOMMENT: u8 = 1 << 4;
+/// FLG bits 5 to 7, reserved: "a compliant decompressor must give an error indication if
+/// any reserved bit is non-zero" (RFC 1952, 2.3.1.2).
+const RESERVED_FLAGS: u8 = 0xe0;
 /// Size of the fixed part of the header.
 const FIXED_HEADER: usize = 10;
 /// Size of the trailer (CRC32, ISIZE).
@@ -66,6 +69,11 @@ pub enum GzipErrorKind {
     NotGzip {
         /// Bytes available.
         len: usize,
+    },
+    /// FLG has a reserved bit set.
+    ReservedFlags {
+        /// FLG.
+        flags: u8,
     },
     /// A header field runs past the start of the trailer.
     FieldPastEnd,
@@ -122,6 +130,9 @@ impl fmt::Display for GzipErrorKind {
             GzipErrorKind::NotGzip { len } => {
                 write!(f, "no gzip magic 1f 8b with a header and trailer ({len} bytes)")
             }
+            GzipErrorKind::ReservedFlags { flags } => {
+                write!(f, "reserved FLG bits set in {flags:#04x}")
+            }
             GzipErrorKind::FieldPastEnd => write!(f, "header field runs into the trailer"),
             GzipErrorKind::NotDeflate { method } => {
                 write!(f, "compression method {method} is not deflate (8)")
@@ -158,6 +169,9 @@ impl<'a> Member<'a> {
         }
         let end = data.len() - TRAILER;
         let flags = data[3];
+        if flags & RESERVED_FLAGS != 0 {
+            return Err(err(3, GzipErrorKind::ReservedFlags { flags }));
+        }
         let mut at = FIXED_HEADER;
         let field =
             |at: usize, len: usize| data.get(at..at.checked_add(len)?).filter(|_| at + len <= end);
