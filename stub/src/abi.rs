@@ -42,6 +42,30 @@ pub const PSCI_ID_FUNCTION_BITS: u32 = 5;
 /// PSCI `CPU_ON` function number (`0x84000003` / `0xc4000003`): relayed with the stub's own
 /// secondary entry, so the new CPU drops to EL1 like the first.
 pub const PSCI_CPU_ON_FN: u64 = 3;
+/// PSCI `CPU_SUSPEND` function number (`0x84000001` / `0xc4000001`): its entry point (`x2`)
+/// is rewritten like `CPU_ON`'s, so a CPU that resumes from a power-down state resumes at EL1.
+pub const PSCI_CPU_SUSPEND_FN: u64 = 1;
+/// PSCI `SYSTEM_SUSPEND` function number (`0x8400000e` / `0xc400000e`): its entry point (`x1`)
+/// is rewritten like `CPU_ON`'s.
+pub const PSCI_SYSTEM_SUSPEND_FN: u64 = 0xe;
+
+/// SMCCC (Arm DEN 0028E, 2.5) fast calls have bit 31 of the function ID set; the hyp-stub calls
+/// (0..4) do not.
+pub const SMCCC_FAST_CALL_BIT: u32 = 31;
+/// The owning entity number of a fast call: bits 29..24 of the function ID.
+pub const SMCCC_OEN_SHIFT: u32 = 24;
+/// Owning entity 0: Arm architecture calls (`SMCCC_VERSION` 0x80000000, `SMCCC_ARCH_FEATURES`,
+/// `SMCCC_ARCH_SOC_ID`, the `SMCCC_ARCH_WORKAROUND_*` calls), relayed to EL3 when there is one.
+pub const SMCCC_OEN_ARCH: u64 = 0;
+/// Owning entity 4: standard secure services (PSCI below 0x20, TRNG at 0x50..0x53, …). PSCI is
+/// always relayed; the others are relayed to EL3 when there is one.
+pub const SMCCC_OEN_STANDARD: u64 = 4;
+/// SMCCC's `NOT_SUPPORTED` (-1): the answer to any other fast call, and to an architecture or
+/// standard-service call when there is no EL3 to relay it to.
+pub const SMCCC_NOT_SUPPORTED: i64 = -1;
+/// `ID_AA64PFR0_EL1.EL3` (bits 15..12): non-zero when EL3 is implemented, so an `smc` from EL2
+/// reaches firmware (TF-A). Without EL3 only QEMU's own PSCI answers `smc`.
+pub const ID_AA64PFR0_EL3_SHIFT: u32 = 12;
 /// PSCI's `INVALID_PARAMETERS` (-2), for a `CPU_ON` whose MPIDR has no slot in the state page.
 pub const PSCI_INVALID_PARAMETERS: i64 = -2;
 
@@ -68,26 +92,61 @@ pub const VECTORS_SIZE: usize = 0x800;
 /// The budget of the whole resident stub, vectors included (DESIGN §4).
 pub const STUB_BUDGET: usize = 4096;
 
-/// A call that the stub answers, decoded from `x0`.
+/// What the stub does with a call, decided from `x0` alone (and whether EL3 exists): the same
+/// compare chain as `stub.S`'s `stub_sync`, as a model the host tests and the README's table
+/// are checked against.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum StubCall {
-    /// [`HVC_SET_VECTORS`].
+pub enum Route {
+    /// [`HVC_SET_VECTORS`]: `VBAR_EL2 = x1` when 2 KiB aligned, else [`HVC_STUB_ERR`].
     SetVectors,
-    /// [`HVC_SOFT_RESTART`].
+    /// [`HVC_SOFT_RESTART`]: enter `x1` at EL2 when 4-byte aligned, else [`HVC_STUB_ERR`].
     SoftRestart,
     /// [`HVC_RESET_VECTORS`].
     ResetVectors,
+    /// [`HVC_GET_ICH_VTR_EL2`].
+    GetIchVtr,
+    /// springboard's own vendor-hypervisor service: count, UID and revision.
+    VendorHyp,
+    /// PSCI, relayed to EL3 (or QEMU's PSCI) with `smc`; `CPU_ON`, `CPU_SUSPEND` and
+    /// `SYSTEM_SUSPEND` with their entry point rewritten to the stub's secondary entry.
+    Psci {
+        /// Whether the entry point is rewritten.
+        rewrites_entry: bool,
+    },
+    /// An architecture or other standard-service call, relayed to EL3 with `smc`.
+    RelayToEl3,
+    /// Any other SMCCC fast call: `x0 = SMCCC_NOT_SUPPORTED`.
+    NotSupported,
+    /// Anything else, [`HVC_FINALISE_EL2`] included: `x0 = HVC_STUB_ERR`.
+    StubError,
 }
 
-impl StubCall {
-    /// Decodes a call number; `None` is answered with [`HVC_STUB_ERR`].
-    pub const fn from_x0(x0: u64) -> Option<Self> {
-        match x0 {
-            HVC_SET_VECTORS => Some(Self::SetVectors),
-            HVC_SOFT_RESTART => Some(Self::SoftRestart),
-            HVC_RESET_VECTORS => Some(Self::ResetVectors),
-            _ => None,
+/// The route of the call `x0`; `el3` says whether EL3 is implemented.
+pub const fn route(x0: u64, el3: bool) -> Route {
+    match x0 {
+        HVC_SET_VECTORS => return Route::SetVectors,
+        HVC_SOFT_RESTART => return Route::SoftRestart,
+        HVC_RESET_VECTORS => return Route::ResetVectors,
+        HVC_GET_ICH_VTR_EL2 => return Route::GetIchVtr,
+        SMCCC_VENDOR_HYP_CALL_COUNT | SMCCC_VENDOR_HYP_UID | SMCCC_VENDOR_HYP_REVISION => {
+            return Route::VendorHyp
         }
+        _ => {}
+    }
+    if x0 >> 32 != 0 || x0 >> SMCCC_FAST_CALL_BIT == 0 {
+        return Route::StubError;
+    }
+    if is_psci(x0) {
+        let function = x0 & ((1 << PSCI_ID_FUNCTION_BITS) - 1);
+        let rewrites_entry =
+            matches!(function, PSCI_CPU_ON_FN | PSCI_CPU_SUSPEND_FN | PSCI_SYSTEM_SUSPEND_FN);
+        return Route::Psci { rewrites_entry };
+    }
+    let oen = (x0 >> SMCCC_OEN_SHIFT) & 0x3f;
+    if el3 && (oen == SMCCC_OEN_ARCH || oen == SMCCC_OEN_STANDARD) {
+        Route::RelayToEl3
+    } else {
+        Route::NotSupported
     }
 }
 
@@ -132,12 +191,42 @@ mod tests {
         assert_eq!(HVC_STUB_ERR, 0xbadca11);
     }
 
+    /// The README's call table, row by row, as the model routes it.
     #[test]
-    fn linux_internal_and_unknown_calls_are_not_served() {
-        for x0 in [HVC_FINALISE_EL2, HVC_GET_ICH_VTR_EL2, 5, 0x1000, 0xffff_ffff, 0x8400_0000] {
-            assert_eq!(StubCall::from_x0(x0), None, "x0 = {x0:#x}");
+    fn every_call_takes_the_route_the_readme_documents() {
+        let rows: &[(u64, bool, Route)] = &[
+            (0, false, Route::SetVectors),
+            (1, false, Route::SoftRestart),
+            (2, false, Route::ResetVectors),
+            (HVC_FINALISE_EL2, true, Route::StubError),
+            (4, false, Route::GetIchVtr),
+            (0x8600_ff00, false, Route::VendorHyp),
+            (0x8600_ff01, true, Route::VendorHyp),
+            (0x8600_ff03, false, Route::VendorHyp),
+            (0x8600_ff02, true, Route::NotSupported),
+            (0x8400_0000, false, Route::Psci { rewrites_entry: false }),
+            (0x8400_0008, false, Route::Psci { rewrites_entry: false }),
+            (0xc400_0003, false, Route::Psci { rewrites_entry: true }),
+            (0xc400_0001, true, Route::Psci { rewrites_entry: true }),
+            (0xc400_000e, true, Route::Psci { rewrites_entry: true }),
+            (0x8000_0000, true, Route::RelayToEl3),
+            (0x8000_0000, false, Route::NotSupported),
+            (0x8000_8000, true, Route::RelayToEl3),
+            (0x8000_7fff, true, Route::RelayToEl3),
+            (0x8400_0050, true, Route::RelayToEl3),
+            (0xc400_0053, true, Route::RelayToEl3),
+            (0x8400_0053, false, Route::NotSupported),
+            (0xc200_1234, true, Route::NotSupported),
+            (0xffff_ffff, true, Route::NotSupported),
+            (5, true, Route::StubError),
+            (0x1000, true, Route::StubError),
+            (0x7fff_ffff, true, Route::StubError),
+            (0x1_8000_0000, true, Route::StubError),
+            (u64::MAX, true, Route::StubError),
+        ];
+        for &(x0, el3, want) in rows {
+            assert_eq!(route(x0, el3), want, "x0 = {x0:#x}, EL3 {el3}");
         }
-        assert_eq!(StubCall::from_x0(1), Some(StubCall::SoftRestart));
     }
 
     #[test]

@@ -60,20 +60,48 @@ stub_sync:
     add     x9, x9, #2
     cmp     x0, x9
     b.eq    stub_vendor_revision
+    // SMCCC fast calls only from here on (bit 31 set, nothing above bit 31).
+    lsr     x9, x0, #32
+    cbnz    x9, stub_error
+    tbz     x0, #{fast_call_bit}, stub_error
     // PSCI: 0x84/0xc4 in the top byte of a 32-bit ID, zeros down to the function number.
     lsr     x9, x0, #24
     cmp     x9, #{psci_smc32}
     b.eq    1f
     cmp     x9, #{psci_smc64}
-    b.ne    stub_error
+    b.ne    stub_other_fast_call
 1:  ubfx    x9, x0, #{psci_fn_bits}, #19
-    cbnz    x9, stub_error
+    cbnz    x9, stub_other_fast_call
     and     x9, x0, #((1 << {psci_fn_bits}) - 1)
     cmp     x9, #{psci_cpu_on}
     b.eq    stub_psci_cpu_on
+    cmp     x9, #{psci_cpu_suspend}
+    b.eq    stub_psci_cpu_suspend
+    cmp     x9, #{psci_system_suspend}
+    b.eq    stub_psci_system_suspend
     mrs     x9, tpidr_el2
     smc     #0
     eret
+
+    // Architecture calls (SMCCC_VERSION, SMCCC_ARCH_FEATURES, the workarounds) and the other
+    // standard services (TRNG, …) go to EL3 when there is one; every other fast call, and
+    // these too without EL3, is answered NOT_SUPPORTED.
+stub_other_fast_call:
+    ubfx    x9, x0, #{oen_shift}, #6
+    cmp     x9, #{oen_arch}
+    b.eq    1f
+    cmp     x9, #{oen_standard}
+    b.ne    stub_not_supported
+1:  mrs     x9, id_aa64pfr0_el1
+    ubfx    x9, x9, #{pfr0_el3_shift}, #4
+    cbz     x9, stub_not_supported
+    mrs     x9, tpidr_el2
+    smc     #0
+    eret
+
+stub_not_supported:
+    mov     x0, #{not_supported}
+    b       stub_return
 
 stub_error:                         // HVC_FINALISE_EL2 and anything unknown
     movz    x0, #{err_lo}
@@ -100,9 +128,12 @@ stub_reset_vectors:
     mov     x0, #0
     b       stub_return
 
-    // x1 = entry, x2..x4 = the next image's x0..x2. The exception entry masked D, A, I, F;
+    // x1 = entry (4-byte aligned, else HVC_STUB_ERR), x2..x4 = the next image's x0..x2. The
+    // exception entry masked D, A, I, F;
     // the ERET keeps them masked (SPSR) and stays at EL2h. x3 and x9 are the caller's.
 stub_soft_restart:
+    tst     x1, #3                  // an entry must be a 4-byte aligned instruction
+    b.ne    stub_error
     movz    x9, #{sctlr_el2_lo}
     movk    x9, #{sctlr_el2_hi}, lsl #16
     msr     sctlr_el2, x9
@@ -147,51 +178,72 @@ stub_vendor_revision:
     mov     x1, #{rev_minor}
     b       stub_return
 
-    // PSCI CPU_ON: x1 = target MPIDR, x2 = entry, x3 = context. Keep (entry, context) in the
-    // target's state-page slot and start the CPU at stub_secondary instead, which prepares
-    // EL2 and drops to the caller's entry at EL1. FAR_EL2 (meaningless outside an abort) holds
-    // x10 meanwhile.
-stub_psci_cpu_on:
-    msr     far_el2, x10
-    ubfx    x9, x1, #16, #8         // Aff2
-    cbnz    x9, 2f
-    ubfx    x9, x1, #32, #8         // Aff3
-    cbnz    x9, 2f
-    ubfx    x9, x1, #8, #8          // Aff1
+    // x9 = the state-page slot of the CPU whose MPIDR is in x10 (slot = Aff1 * 8 + Aff0, with
+    // Aff1 < cpu_slots / 8, Aff0 < 8, Aff2 = Aff3 = 0); branches to \none when it has none.
+    // Clobbers x10.
+    .macro cpu_slot none
+    ubfx    x9, x10, #16, #8        // Aff2
+    cbnz    x9, \none
+    ubfx    x9, x10, #32, #8        // Aff3
+    cbnz    x9, \none
+    ubfx    x9, x10, #8, #8         // Aff1
     cmp     x9, #({cpu_slots} / 8)
-    b.hs    2f
-    ubfx    x9, x1, #0, #8          // Aff0
+    b.hs    \none
+    ubfx    x9, x10, #0, #8         // Aff0
     cmp     x9, #8
-    b.hs    2f
-    ubfx    x9, x1, #8, #2
+    b.hs    \none
+    ubfx    x9, x10, #8, #2
     lsl     x9, x9, #3
-    bfxil   x9, x1, #0, #3          // slot = Aff1 * 8 + Aff0
+    bfxil   x9, x10, #0, #3
     adr     x10, __stub_start
     add     x10, x10, #{state_page}
     add     x10, x10, #{cpu_slots_offset}
     add     x9, x10, x9, lsl #4
+    .endm
+
+    // PSCI calls that name an entry point: keep (entry, context) in a state-page slot and
+    // pass the stub's secondary entry instead, which prepares EL2 and drops to the caller's
+    // entry at EL1. FAR_EL2 (meaningless outside an abort) holds x10 meanwhile.
+    // CPU_ON: x1 = target MPIDR, x2 = entry, x3 = context; the target's slot.
+stub_psci_cpu_on:
+    msr     far_el2, x10
+    mov     x10, x1
+    cpu_slot stub_psci_no_slot
     stp     x2, x3, [x9]
     adr     x2, stub_secondary
+    b       stub_psci_relay
+    // CPU_SUSPEND: x1 = power state, x2 = entry, x3 = context; this CPU's slot.
+stub_psci_cpu_suspend:
+    msr     far_el2, x10
+    mrs     x10, mpidr_el1
+    cpu_slot stub_psci_no_slot
+    stp     x2, x3, [x9]
+    adr     x2, stub_secondary
+    b       stub_psci_relay
+    // SYSTEM_SUSPEND: x1 = entry, x2 = context; this CPU's slot.
+stub_psci_system_suspend:
+    msr     far_el2, x10
+    mrs     x10, mpidr_el1
+    cpu_slot stub_psci_no_slot
+    stp     x1, x2, [x9]
+    adr     x1, stub_secondary
+stub_psci_relay:
     mrs     x10, far_el2
     mrs     x9, tpidr_el2
     smc     #0
     eret
-2:  mrs     x10, far_el2
+stub_psci_no_slot:
+    mrs     x10, far_el2
     mov     x0, #{psci_invalid}
     b       stub_return
 
-    // A CPU started by a relayed CPU_ON: at EL2, MMU off. Prepare EL2 for EL1 and enter the
+    // A CPU started by a relayed CPU_ON, or resuming from a relayed CPU_SUSPEND or
+    // SYSTEM_SUSPEND: at EL2, MMU off. Prepare EL2 for EL1 and enter the
     // entry and context its CPU_ON caller gave, at EL1h with DAIF masked.
 stub_secondary:
     bl      stub_el1_env
-    mrs     x1, mpidr_el1
-    ubfx    x9, x1, #8, #2
-    lsl     x9, x9, #3
-    bfxil   x9, x1, #0, #3
-    adr     x10, __stub_start
-    add     x10, x10, #{state_page}
-    add     x10, x10, #{cpu_slots_offset}
-    add     x9, x10, x9, lsl #4
+    mrs     x10, mpidr_el1
+    cpu_slot stub_not_hvc           // cannot fail: the relay checked this CPU's slot
     ldp     x10, x0, [x9]
     b       stub_enter_el1
 

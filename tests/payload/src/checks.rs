@@ -11,6 +11,8 @@ const SCTLR_M_C_I: u64 = (1 << 0) | (1 << 2) | (1 << 12);
 const DAIF_ALL: u64 = 0xf << 6;
 /// PSCI `PSCI_VERSION` (Arm DEN 0022D 5.1.1).
 const PSCI_VERSION: u64 = 0x8400_0000;
+/// `SMCCC_VERSION` (Arm DEN 0028E 7.2): an architecture call the stub relays to EL3.
+const SMCCC_VERSION: u64 = 0x8000_0000;
 
 /// The checks that need neither the soft-restart probe nor the stub's address.
 pub fn before_soft_restart() {
@@ -30,17 +32,30 @@ pub fn before_soft_restart() {
         format_args!("{major}.{minor}"),
     );
 
-    let mut bad = None;
     let mut clobbered = 0;
-    for x0 in [5, 0x1000, 0xffff_ffff, 0xc200_1234, 0x8600_0042, u64::MAX] {
-        let out = guarded_hvc(x0, 0x1234);
-        clobbered += out.changed;
-        if out.x0 != HVC_STUB_ERR {
-            bad = Some((x0, out.x0));
+    let mut answers = |calls: &[u64], want: u64| {
+        let mut bad = None;
+        for &x0 in calls {
+            let out = guarded_hvc(x0, 0x1234);
+            clobbered += out.changed;
+            if out.x0 != want {
+                bad = Some((x0, out.x0));
+            }
         }
-    }
+        bad
+    };
+    let bad = answers(&[5, 0x1000, 0x7fff_ffff, 0x1_8400_0000, u64::MAX], HVC_STUB_ERR);
     let (x0, got) = bad.unwrap_or_default();
     check("unknown-calls-return-stub-err", bad.is_none(), format_args!("x0 {x0:#x} gave {got:#x}"));
+    // SiP, OEM, an unknown vendor-hypervisor call, a trusted-OS call, the top of the range.
+    let fast = [0xc200_1234, 0x8300_0000, 0x8600_0042, 0xb200_0000, 0xffff_ffff];
+    let bad = answers(&fast, SMCCC_NOT_SUPPORTED as u64);
+    let (x0, got) = bad.unwrap_or_default();
+    check(
+        "unknown-fast-calls-return-not-supported",
+        bad.is_none(),
+        format_args!("x0 {x0:#x} gave {got:#x}"),
+    );
     let finalise = guarded_hvc(HVC_FINALISE_EL2, 0);
     clobbered += finalise.changed;
     check(
@@ -64,6 +79,25 @@ pub fn before_soft_restart() {
         "psci-relayed-to-el3",
         psci.x0 != HVC_STUB_ERR && psci.x0 >> 16 >= 1 && psci.x0 >> 32 == 0,
         format_args!("PSCI_VERSION gave {:#x}", psci.x0),
+    );
+
+    // SMCCC_VERSION reaches EL3's firmware when there is one, else NOT_SUPPORTED.
+    let el3 = (calls::id_aa64pfr0() >> ID_AA64PFR0_EL3_SHIFT) & 0xf != 0;
+    let version = guarded_hvc(SMCCC_VERSION, 0);
+    clobbered += version.changed;
+    let relayed = version.x0 >> 16 >= 1 && version.x0 >> 31 == 0;
+    check(
+        "smccc-version-relayed-to-el3-or-not-supported",
+        if el3 { relayed } else { version.x0 == SMCCC_NOT_SUPPORTED as u64 },
+        format_args!("EL3 {el3}: SMCCC_VERSION gave {:#x}", version.x0),
+    );
+
+    let entry = guarded_hvc(HVC_SOFT_RESTART, calls::vectors() + 2);
+    clobbered += entry.changed;
+    check(
+        "soft-restart-rejects-misaligned-entry",
+        entry.x0 == HVC_STUB_ERR,
+        format_args!("x0 {:#x}", entry.x0),
     );
 
     let misaligned = guarded_hvc(HVC_SET_VECTORS, calls::vectors() + 0x80);
