@@ -12,10 +12,40 @@ pub const PREFIX: &str = "springboard.";
 /// kernel words (with their NUL) need more, and `pack` refuses such a `--cmdline`.
 pub const COMMAND_LINE_SIZE: usize = 2048;
 
+/// Whether Linux's `isspace` (`lib/ctype.c`) calls the ASCII character `c` a space: space,
+/// `\t`, `\n`, `\v`, `\f`, `\r` (`char::is_ascii_whitespace` leaves out `\v`).
+const fn is_space(c: char) -> bool {
+    matches!(c, ' ' | '\t' | '\n' | '\x0b' | '\x0c' | '\r')
+}
+
+/// The words of a command line as Linux's parser (`next_arg` in `lib/cmdline.c`) splits them:
+/// [`is_space`] characters separate words except inside double quotes, so
+/// `dyndbg="file a.c +p"` is one word, quotes and inner spaces kept as written.
+pub fn words(text: &str) -> impl Iterator<Item = &str> {
+    let mut rest = text;
+    core::iter::from_fn(move || {
+        rest = rest.trim_start_matches(is_space);
+        if rest.is_empty() {
+            return None;
+        }
+        let mut in_quote = false;
+        let end = rest
+            .char_indices()
+            .find(|&(_, c)| {
+                in_quote ^= c == '"';
+                is_space(c) && !in_quote
+            })
+            .map_or(rest.len(), |(i, _)| i);
+        let (word, tail) = rest.split_at(end);
+        rest = tail;
+        Some(word)
+    })
+}
+
 /// springboard's options in `bootargs`, as `(key, value)` with the prefix removed; a word
 /// without `=` has the value `""`.
 pub fn options(bootargs: &str) -> impl Iterator<Item = (&str, &str)> {
-    bootargs.split_ascii_whitespace().filter_map(|word| {
+    words(bootargs).filter_map(|word| {
         let option = word.strip_prefix(PREFIX)?;
         Some(option.split_once('=').unwrap_or((option, "")))
     })
@@ -39,7 +69,7 @@ pub struct TooLong {
 /// into `out`; returns the text written.
 pub fn kernel_words<'o>(bootargs: &str, out: &'o mut [u8]) -> Result<&'o str, TooLong> {
     let mut len = 0;
-    for word in bootargs.split_ascii_whitespace().filter(|w| !w.starts_with(PREFIX)) {
+    for word in words(bootargs).filter(|w| !w.starts_with(PREFIX)) {
         let sep = usize::from(len > 0);
         let needed = len + sep + word.len();
         if needed > out.len() {
@@ -73,6 +103,21 @@ mod tests {
         let mut buf = [0u8; 64];
         let args = "  springboard.entry=x console=ttyAMA0   panic=-1 springboard.handoff=el1 ";
         assert_eq!(kernel_words(args, &mut buf), Ok("console=ttyAMA0 panic=-1"));
+    }
+
+    #[test]
+    fn keeps_quoted_arguments_whole_as_linux_splits_them() {
+        let mut buf = [0u8; 128];
+        let args = r#"dyndbg="file  a.c +p" springboard.entry=x "quoted=a b" init=/bin/sh"#;
+        let words: [&str; 4] =
+            [r#"dyndbg="file  a.c +p""#, "springboard.entry=x", r#""quoted=a b""#, "init=/bin/sh"];
+        assert!(super::words(args).eq(words));
+        assert_eq!(
+            kernel_words(args, &mut buf),
+            Ok(r#"dyndbg="file  a.c +p" "quoted=a b" init=/bin/sh"#)
+        );
+        // An option inside quotes is the kernel's, not springboard's.
+        assert_eq!(option(r#"x="springboard.entry=y z""#, "entry"), None);
     }
 
     #[test]

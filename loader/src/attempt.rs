@@ -2,13 +2,14 @@
 //! copy the kernel, and hand off. Returns only with the reason it failed; nothing is written
 //! outside the plan before every check has passed.
 
+use crate::arch::Conduit;
 use crate::boot::Found;
 use crate::console::Size;
 use crate::error::BootError;
-use crate::handoff::{Cmdline, Handoff};
+use crate::handoff::{entry_text, Cmdline, Handoff};
 use crate::occupied::Occupied;
 use crate::state_page::StatePage;
-use crate::{mem, say};
+use crate::{mem, options, say};
 use image_formats::bundle::{Bundle, Payload};
 use image_formats::fdt::{Fdt, MemRange};
 use image_formats::gzip::Member;
@@ -23,7 +24,7 @@ pub fn boot_entry(
     page: &mut StatePage,
 ) -> Result<core::convert::Infallible, BootError> {
     let bundle = &found.bundle;
-    let entry = bundle.entry(index).ok_or(BootError::NoSuchEntry("(entry index)"))?;
+    let entry = bundle.entry(index).ok_or(BootError::MissingRecord { what: "entry", index })?;
     let mode = match page.state.mode {
         Mode::Single => "",
         Mode::Sequence => ", sequence",
@@ -61,13 +62,16 @@ pub fn boot_entry(
         Some(p) => Cmdline::from_payload(p)?,
         None => Cmdline::from_bootargs(found.summary.bootargs.unwrap_or(""))?,
     };
+    let entry_handoff = cmdline.map(|p| options::handoff(entry_text(p))).transpose()?.flatten();
+    let el1 = entry_handoff.unwrap_or(found.options.el1);
     let (seeds, seed_source) = page.seeds();
     let mut hand = Handoff {
         dtb: base_dtb,
         cmdline: &kernel_cmdline,
         initrd: initrd_range,
         resident: found.resident,
-        el1: found.options.el1,
+        el1,
+        psci: psci_method(found, el1),
         seeds,
         kept_bundle: page.state.bundle.map(|(base, size)| MemRange { base, size }),
     };
@@ -205,7 +209,8 @@ fn occupied(found: &Found) -> Result<Occupied, BootError> {
 
 /// Payload `index`, after its CRC32 matched.
 fn verified(bundle: &Bundle<'static>, index: usize) -> Result<Payload<'static>, BootError> {
-    let payload = bundle.payload(index).ok_or(BootError::NoSuchEntry("(payload index)"))?;
+    let payload =
+        bundle.payload(index).ok_or(BootError::MissingRecord { what: "payload", index })?;
     payload.check_crc32(crate::crc::crc32(payload.data))?;
     say!(
         "bundle: {} \"{}\" at +{:#x}, {}, CRC32 {:#010x} ok",
@@ -216,4 +221,19 @@ fn verified(bundle: &Bundle<'static>, index: usize) -> Result<Payload<'static>, 
         payload.crc32
     );
     Ok(payload)
+}
+
+/// The kernel's PSCI conduit. Entered at EL1 there is no EL2 of springboard's: keep the one the
+/// firmware's DTB names (`hvc` on QEMU `virt` without EL2). A kernel entered at EL1 above the
+/// stub reaches PSCI through it (`hvc`); one entered at EL2 can only use `smc` (its `hvc` would
+/// trap to itself), whatever an earlier EL1 hand-off wrote into the DTB that kexec passed on.
+fn psci_method(found: &Found, el1: bool) -> Option<Conduit> {
+    if found.me.entry_el < 2 {
+        return match found.summary.psci_method {
+            Some("hvc") => Some(Conduit::Hvc),
+            Some("smc") => Some(Conduit::Smc),
+            _ => None,
+        };
+    }
+    Some(if el1 { Conduit::Hvc } else { Conduit::Smc })
 }

@@ -1,18 +1,16 @@
 //! The hand-off: write the kernel's DTB, install the resident stub, clean caches to the point
 //! of coherency, and enter the kernel at EL2 through the stub's `HVC_SOFT_RESTART`.
 
+use crate::arch::{self, Conduit};
 use crate::console::Size;
-use crate::error::BootError;
-use crate::{arch, mem, say};
+use crate::error::{BootError, StubProblem};
+use crate::{mem, say};
 use image_formats::bundle::Payload;
-use image_formats::cmdline;
+use image_formats::cmdline::{self, COMMAND_LINE_SIZE};
 use image_formats::fdt::{self, Edits, Fdt, MemRange, Reservation};
 use image_formats::placement::Plan;
 use image_formats::seeds::Seeds;
 use stub::abi;
-
-/// arm64 `COMMAND_LINE_SIZE` (Linux 6.12 `arch/arm64/include/uapi/asm/setup.h`).
-const COMMAND_LINE_SIZE: usize = 2048;
 
 /// The kernel's command line, NUL-terminated as a DTB string property.
 pub struct Cmdline {
@@ -21,10 +19,9 @@ pub struct Cmdline {
 }
 
 impl Cmdline {
-    /// The bundle entry's own command line (its payload, trailing NULs and newlines dropped).
-    pub fn from_payload(payload: Payload<'_>) -> Result<Self, BootError> {
-        let text = core::str::from_utf8(payload.data).unwrap_or("");
-        Self::from_bootargs(text.trim_end_matches(['\0', '\n', '\r']))
+    /// The bundle entry's own command line without springboard's words.
+    pub fn from_payload(payload: Payload<'static>) -> Result<Self, BootError> {
+        Self::from_bootargs(entry_text(payload))
     }
 
     /// The incoming `/chosen/bootargs` without springboard's own words.
@@ -47,6 +44,12 @@ impl Cmdline {
     }
 }
 
+/// The text of an entry's command-line payload, trailing NULs and newlines dropped.
+pub fn entry_text(payload: Payload<'static>) -> &'static str {
+    let text = core::str::from_utf8(payload.data).unwrap_or("");
+    text.trim_end_matches(['\0', '\n', '\r'])
+}
+
 /// Everything the hand-off writes into the kernel's DTB.
 pub struct Handoff<'a> {
     /// The DTB to patch (the firmware's, or the entry's own).
@@ -57,10 +60,10 @@ pub struct Handoff<'a> {
     pub initrd: Option<(u64, u64)>,
     /// The resident stub region, reserved `no-map` in the kernel's DTB.
     pub resident: MemRange,
-    /// `springboard.handoff=el1`: enter the kernel at EL1 with the stub resident, and point
-    /// the kernel's PSCI at the stub (`hvc`), which relays it to EL3. Otherwise the kernel's
-    /// PSCI method is `smc`.
+    /// `springboard.handoff=el1`: enter the kernel at EL1 with the stub resident.
     pub el1: bool,
+    /// What the kernel's `/psci/method` becomes, `None` to leave it as the DTB says.
+    pub psci: Option<Conduit>,
     /// Fresh `/chosen/rng-seed` and `kaslr-seed`.
     pub seeds: Seeds,
     /// The bundle kept resident for the next run (sequence mode), reserved `no-map`.
@@ -91,12 +94,13 @@ impl Handoff<'_> {
             None => [stub, stub],
         };
         let reserve = &reservations[..1 + usize::from(self.kept_bundle.is_some())];
-        // A kernel at EL1 reaches PSCI through the stub (`hvc`); one at EL2 can only use
-        // `smc` (its `hvc` would trap to itself), whatever an earlier EL1 hand-off wrote into
-        // the DTB that kexec passed on.
-        let method: &[u8] = if self.el1 { b"hvc\0" } else { b"smc\0" };
+        let method: &[u8] = match self.psci {
+            Some(Conduit::Hvc) => b"hvc\0",
+            Some(Conduit::Smc) | None => b"smc\0",
+        };
         let replace = [("psci", "method", method)];
-        f(&Edits { chosen_set, chosen_remove, reserve, replace: &replace })
+        let replace = &replace[..usize::from(self.psci.is_some())];
+        f(&Edits { chosen_set, chosen_remove, reserve, replace })
     }
 
     /// An upper bound of the patched DTB's size, for the placement plan.
@@ -167,10 +171,13 @@ impl Handoff<'_> {
 /// served by the copy still inside springboard's image).
 fn install_stub(resident: MemRange) -> Result<(), BootError> {
     let code = stub::code();
-    // The region is page aligned (top of DRAM minus whole pages): the 2 KiB vector alignment holds.
-    let fits = code.len() <= abi::STUB_BUDGET && code.len() as u64 <= resident.size;
-    if !fits || resident.base % abi::VECTORS_SIZE as u64 != 0 {
-        return Err(BootError::Resident { base: resident.base, with: "stub budget" });
+    let base = resident.base;
+    let room = resident.size.min(abi::STUB_BUDGET as u64);
+    if code.len() as u64 > room {
+        return Err(BootError::Stub { base, why: StubProblem::TooBig { len: code.len(), room } });
+    }
+    if base % abi::VECTORS_SIZE as u64 != 0 {
+        return Err(BootError::Stub { base, why: StubProblem::Misaligned });
     }
     // SAFETY: the resident region is reserved for the stub: it overlaps nothing that was
     // checked (boot.rs) and the kernel is told it is `no-map`.
@@ -179,7 +186,7 @@ fn install_stub(resident: MemRange) -> Result<(), BootError> {
     arch::sync_icache(resident.base, code.len() as u64);
     let status = arch::hvc(abi::HVC_SET_VECTORS, resident.base);
     if status != 0 {
-        return Err(BootError::Resident { base: resident.base, with: "HVC_SET_VECTORS refusal" });
+        return Err(BootError::Stub { base, why: StubProblem::Refused(status) });
     }
     say!(
         "stub: resident at {:#x}, {} of {} bytes, VBAR_EL2 set",
