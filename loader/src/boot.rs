@@ -6,7 +6,7 @@ use crate::console::{self, Size};
 use crate::error::BootError;
 use crate::options::Options;
 use crate::state_page::{self, StatePage};
-use crate::{arch, attempt, bundle_source, dtb, say};
+use crate::{arch, attempt, bundle_source, console_pick, dtb, say};
 use image_formats::bundle::Bundle;
 use image_formats::bundle::DEFAULT_BOOTLIMIT;
 use image_formats::fdt::{self, Fdt, MemRange, Summary};
@@ -49,10 +49,10 @@ pub fn boot(x0: u64, me: Me) -> Result<core::convert::Infallible, BootError> {
     let found = dtb::find(x0, boards::DEFAULT)?;
     let summary = fdt::summarize(&found.fdt).map_err(BootError::Dtb)?;
     let board = summary.compatible.and_then(boards::by_compatible).unwrap_or(boards::DEFAULT);
-    start_console(&summary, board);
     if summary.psci_method == Some("hvc") {
         crate::set_conduit(arch::Conduit::Hvc);
     }
+    let console = start_console(&summary, board, MemRange { base: me.base, size: me.size })?;
     say!(
         "springboard {} entered at EL{}, image {:#x}..{:#x} ({})",
         env!("CARGO_PKG_VERSION"),
@@ -61,6 +61,14 @@ pub fn boot(x0: u64, me: Me) -> Result<core::convert::Infallible, BootError> {
         me.base + me.size,
         Size(me.size)
     );
+    if let Some(refused) = console.refused {
+        say!(
+            "console: /chosen/stdout-path names a PL011 at {:#x}, which lies in {}: refused, using the board's UART at {:#x}",
+            refused.base,
+            refused.lies_in,
+            console.base
+        );
+    }
     say!(
         "fdt: {:#x} ({}, from {}), compatible \"{}\", board {}",
         found.addr,
@@ -191,13 +199,17 @@ fn print_outcomes(found: &Found, record: &State, prefix: &str) -> usize {
     failed
 }
 
-/// Picks the PL011 named by `/chosen/stdout-path`, else the board's.
-fn start_console(summary: &Summary, board: &boards::Board) {
-    let base = match summary.stdout {
-        Some(dev) if dev.compatible == "arm,pl011" => dev.reg.base,
-        _ => board.uart.base,
-    };
-    // SAFETY: the DTB (or, without one, the board description) names this PL011 as the
-    // console; springboard is the only software running.
+/// Makes the console the PL011 that `/chosen/stdout-path` names, unless it is refused
+/// ([`console_pick`]); else the board's UART.
+fn start_console(
+    summary: &Summary,
+    board: &boards::Board,
+    image: MemRange,
+) -> Result<console_pick::Pick, BootError> {
+    let pick = console_pick::pick(summary, board, image);
+    let base = pick.as_ref().map_or(board.uart.base, |p| p.base);
+    // SAFETY: the DTB names this PL011 as the console and it answered outside memory, or it is
+    // the board description's own UART; springboard is the only software running.
     unsafe { console::use_pl011(base) };
+    pick
 }

@@ -6,11 +6,15 @@
 use arm_pl011_uart::{PL011Registers, Uart};
 use core::fmt::{self, Write};
 use core::ptr::NonNull;
-use core::sync::atomic::{AtomicUsize, Ordering};
+use core::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 use safe_mmio::UniqueMmioPointer;
 
 /// Physical (= virtual, MMU off) base of the PL011 in use; 0 before one is known.
 static UART_BASE: AtomicUsize = AtomicUsize::new(0);
+/// Set while a line is being written, so an abort taken meanwhile knows the console faulted.
+static PRINTING: AtomicBool = AtomicBool::new(false);
+/// Set once the console faulted: nothing is written any more.
+static SILENT: AtomicBool = AtomicBool::new(false);
 
 /// Sends console output to the PL011 at `base`.
 ///
@@ -27,6 +31,17 @@ pub fn pl011_base() -> Option<u64> {
         0 => None,
         base => Some(base as u64),
     }
+}
+
+/// Whether a console line is being written right now.
+pub fn printing() -> bool {
+    PRINTING.load(Ordering::Relaxed)
+}
+
+/// Stops all console output: the UART faulted while being written.
+pub fn silence() {
+    SILENT.store(true, Ordering::Relaxed);
+    PRINTING.store(false, Ordering::Relaxed);
 }
 
 struct Console;
@@ -53,7 +68,12 @@ impl Write for Console {
 
 /// Writes one console line: `springboard: ` + `args` + newline.
 pub fn line(args: fmt::Arguments) {
+    if SILENT.load(Ordering::Relaxed) {
+        return;
+    }
+    PRINTING.store(true, Ordering::Relaxed);
     let _ = Console.write_fmt(format_args!("springboard: {args}\n"));
+    PRINTING.store(false, Ordering::Relaxed);
 }
 
 /// Prints one console line, `format!`-style, with the `springboard: ` prefix.

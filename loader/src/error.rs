@@ -50,6 +50,28 @@ pub enum BootError {
     /// `springboard.entry=` names no entry of the bundle (or one beyond what the state page
     /// can track).
     NoSuchEntry(&'static str),
+    /// A record the bundle's tables refer to is missing (the parser checks every reference, so
+    /// this means a table changed after it was checked).
+    MissingRecord {
+        /// `"entry"` or `"payload"`.
+        what: &'static str,
+        /// The index asked for.
+        index: usize,
+    },
+    /// `/chosen/stdout-path` names a UART that cannot be used (reported on the board's UART).
+    Console {
+        /// Its base address.
+        base: u64,
+        /// What is wrong with it.
+        what: &'static str,
+    },
+    /// The resident stub cannot be installed.
+    Stub {
+        /// Where it was to go.
+        base: u64,
+        /// Why not.
+        why: StubProblem,
+    },
     /// The kernel's Image header failed a check.
     Kernel(ImageError),
     /// The gzip-compressed kernel is malformed or inflates to something other than its
@@ -77,6 +99,22 @@ pub enum BootError {
     },
 }
 
+/// Why the resident stub could not be installed.
+#[derive(Debug)]
+pub enum StubProblem {
+    /// Its code is larger than its budget or the resident region.
+    TooBig {
+        /// The stub's length in bytes.
+        len: usize,
+        /// The most it may take.
+        room: u64,
+    },
+    /// The resident region's base is not 2 KiB aligned, as `VBAR_EL2` needs.
+    Misaligned,
+    /// `HVC_SET_VECTORS` returned this status instead of 0.
+    Refused(u64),
+}
+
 impl BootError {
     /// The stable short code of this error.
     pub fn code(&self) -> &'static str {
@@ -86,8 +124,13 @@ impl BootError {
             Self::NoMemory => "no-memory",
             Self::NoBundle => "no-bundle",
             Self::BundleOutsideDram { .. } => "bundle-range",
+            Self::BundleOverlaps { .. } => "bundle-range",
             Self::Bundle(_) => "bundle",
+            Self::KeptBundle { .. } => "bundle",
             Self::NoSuchEntry(_) => "no-entry",
+            Self::MissingRecord { .. } => "bundle",
+            Self::Console { .. } => "console",
+            Self::Stub { .. } => "stub",
             Self::Kernel(_) => "kernel",
             Self::Gzip(_) => "kernel-gzip",
             Self::Placement(_) => "placement",
@@ -116,17 +159,37 @@ impl fmt::Display for BootError {
             Self::BundleOutsideDram { base, size } => {
                 write!(f, "bundle range {base:#x}+{size:#x} is not inside DRAM")
             }
+            Self::BundleOverlaps { base, size, with } => {
+                write!(f, "bundle range {base:#x}+{size:#x} overlaps {with}")
+            }
             Self::Bundle(e) => write!(f, "offset {:#x}: {}", e.offset, e.kind),
+            Self::KeptBundle { base, why } => {
+                write!(f, "the bundle kept at {base:#x} by an earlier run {why}")
+            }
             Self::NoSuchEntry(name) => write!(f, "springboard.entry={name}: the bundle has no such entry"),
+            Self::MissingRecord { what, index } => {
+                write!(f, "the bundle's tables refer to {what} {index}, which it does not have")
+            }
+            Self::Console { base, what } => write!(
+                f,
+                "/chosen/stdout-path names a PL011 at {base:#x} that {what}; this report is on the board's UART"
+            ),
+            Self::Stub { base, why: StubProblem::TooBig { len, room } } => {
+                write!(f, "the stub is {len} bytes, more than the {room} it has at {base:#x}")
+            }
+            Self::Stub { base, why: StubProblem::Misaligned } => {
+                write!(f, "resident region at {base:#x} is not 2 KiB aligned for VBAR_EL2")
+            }
+            Self::Stub { base, why: StubProblem::Refused(status) } => {
+                write!(f, "HVC_SET_VECTORS({base:#x}) answered {status:#x}")
+            }
             Self::Kernel(e) => write!(f, "{e}"),
             Self::Gzip(e) => write!(f, "offset {:#x}: {}", e.offset, e.kind),
             Self::Placement(e) => write!(f, "{e}"),
             Self::Resident { base, with } => {
                 write!(f, "resident region at {base:#x} overlaps the {with}")
             }
-            Self::BundleOverlaps { .. } => "bundle-range",
             Self::BadOption { key, value } => {
-            Self::KeptBundle { .. } => "bundle",
                 write!(f, "springboard.{key}={value}: unknown value")
             }
             Self::Cmdline(e) => {
@@ -153,9 +216,3 @@ impl From<PlacementError> for BootError {
         Self::Placement(e)
     }
 }
-            Self::BundleOverlaps { base, size, with } => {
-                write!(f, "bundle range {base:#x}+{size:#x} overlaps {with}")
-            }
-            Self::KeptBundle { base, why } => {
-                write!(f, "the bundle kept at {base:#x} by an earlier run {why}")
-            }

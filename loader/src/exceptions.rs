@@ -11,14 +11,59 @@ global_asm!(
 el1_vectors:
     .irp slot, 0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15
     .balign 0x80
+    .if \slot == 4
+    // Synchronous, at EL1: a fault of the probe's one load resumes after it with x1 = 1.
+    mrs     x9, elr_el1
+    adr     x10, probe_load
+    cmp     x9, x10
+    b.ne    1f
+    add     x9, x9, #4
+    msr     elr_el1, x9
+    mov     x1, #1
+    eret
+1:
+    .endif
     mov     x0, #\slot
     mrs     x1, esr_el1
     mrs     x2, elr_el1
     mrs     x3, far_el1
     b       el1_exception
     .endr
+
+    // x0 = address. Returns w0 = the 32-bit word there and x1 = 0, or x1 = 1 when the load
+    // faulted (nothing answers at the address); x9 and x10 are clobbered by a fault.
+    .global probe_read32
+probe_read32:
+    mov     x1, #0
+probe_load:
+    ldr     w0, [x0]
+    ret
 "#
 );
+
+/// What [`probe_read32`] returns, in `x0` and `x1` (AAPCS64: a 16-byte composite).
+#[repr(C)]
+struct Probe {
+    value: u64,
+    faulted: u64,
+}
+
+extern "C" {
+    fn probe_read32(addr: u64) -> Probe;
+}
+
+/// Reads the 32-bit register at `addr`, or `None` when the read faults (an external abort:
+/// nothing answers there).
+///
+/// # Safety
+/// `addr` must be 4-byte aligned and name a device register whose read has no side effect
+/// (an identification register), or memory nothing else writes.
+pub unsafe fn read32_or_fault(addr: u64) -> Option<u32> {
+    // SAFETY: the caller vouches for the address; a fault of the load returns through the
+    // vector table above with `faulted = 1`, any other exception ends in `el1_exception`.
+    let probe = unsafe { probe_read32(addr) };
+    (probe.faulted == 0).then_some(probe.value as u32)
+}
 
 extern "C" {
     static el1_vectors: u8;
@@ -57,6 +102,10 @@ const SLOTS: [&str; 16] = [
 
 #[no_mangle]
 extern "C" fn el1_exception(slot: u64, esr: u64, elr: u64, far: u64) -> ! {
+    if crate::console::printing() {
+        // The console itself faulted: printing the report would fault again.
+        crate::console::silence();
+    }
     let name = SLOTS.get(slot as usize).copied().unwrap_or("?");
     crate::fail(format_args!(
         "exception: {name} at EL1: ESR {esr:#x} (EC {:#x}) ELR {elr:#x} FAR {far:#x}",

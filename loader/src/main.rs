@@ -15,6 +15,7 @@ mod attempt;
 mod boot;
 mod bundle_source;
 mod console;
+mod console_pick;
 mod crc;
 mod dtb;
 mod entry;
@@ -71,8 +72,15 @@ pub fn conduit() -> arch::Conduit {
     }
 }
 
-/// Prints `springboard: error: <detail>` and powers the machine off.
+/// Set by the first [`fail`]: a second one (an abort or panic while reporting) powers off at
+/// once instead of reporting again.
+static FAILING: AtomicBool = AtomicBool::new(false);
+
+/// Prints `springboard: error: <detail>` once and powers the machine off.
 pub fn fail(detail: fmt::Arguments) -> ! {
+    if FAILING.swap(true, Ordering::Relaxed) {
+        arch::system_off(conduit())
+    }
     if console::pl011_base().is_none() {
         // SAFETY: no DTB named a console; the board's own UART is the only place to report to.
         unsafe { console::use_pl011(boards::DEFAULT.uart.base) };

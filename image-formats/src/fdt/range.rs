@@ -18,6 +18,11 @@ impl MemRange {
         self.base.saturating_add(self.size)
     }
 
+    /// Whether the two ranges share at least one byte (an empty range shares none).
+    pub const fn overlaps(&self, other: &MemRange) -> bool {
+        self.size != 0 && other.size != 0 && self.base < other.end() && other.base < self.end()
+    }
+
     /// `Ok(range)` when `base + size` does not wrap, else [`FdtErrorKind::RangeOverflow`] at
     /// `offset`.
     pub(crate) fn checked(base: u64, size: u64, offset: usize) -> Result<Self, FdtError> {
