@@ -107,15 +107,19 @@ fn rejects_signature_fields_without_signed_flag() {
     assert_eq!((err.offset, err.kind), (0x38, K::UnexpectedSignature { offset: 0, size: 8 }));
 }
 
+/// Signatures are not verified yet: a bundle with the signed flag is refused (fail closed),
+/// after its signature block's range has been checked like every other region.
 #[test]
-fn accepts_a_flagged_signature_block_in_free_space_and_rejects_one_over_a_payload() {
+fn refuses_a_signed_bundle_and_checks_its_signature_block_first() {
     let mut bytes = patched(0x30, &1u32.to_le_bytes());
     bytes[0x38..0x48].copy_from_slice(&[0x10, 0x01, 0, 0, 0, 0, 0, 0, 0x40, 0, 0, 0, 0, 0, 0, 0]);
     fix_crc(&mut bytes);
-    Bundle::parse(&bytes).unwrap();
+    assert_eq!(parse_err(&bytes).kind, K::SignatureNotVerified);
     bytes[0x39] = 0x10; // signature at 0x1010: still free
     fix_crc(&mut bytes);
-    Bundle::parse(&bytes).unwrap();
+    let err = parse_err(&bytes);
+    assert_eq!((err.offset, err.kind), (0x30, K::SignatureNotVerified));
+    assert!(err.to_string().contains("signed"), "{err}");
     bytes[0x38] = 0x00; // signature at 0x1000: over payload 0
     fix_crc(&mut bytes);
     let err = parse_err(&bytes);

@@ -76,6 +76,9 @@ pub enum BundleErrorKind {
         /// Signature size found.
         size: u64,
     },
+    /// The signed flag is set, and springboard does not verify signatures yet: a bundle that
+    /// asks to be verified is refused rather than booted unverified (fail closed).
+    SignatureNotVerified,
     /// `start + size` overflows a `u64`.
     RangeOverflow {
         /// The region.
@@ -175,9 +178,6 @@ pub enum BundleErrorKind {
         /// Its fallback index.
         fallback: u32,
     },
-    /// A command-line payload is compressed or not valid UTF-8.
-    BadCmdline {
-        /// The payload.
     /// An entry's boot limit is larger than the state page can count.
     BadBootlimit {
         /// The entry.
@@ -185,6 +185,9 @@ pub enum BundleErrorKind {
         /// The limit found.
         value: u32,
     },
+    /// A command-line payload is compressed or not valid UTF-8.
+    BadCmdline {
+        /// The payload.
         index: usize,
         /// Position of the first invalid byte in the data, or `None` when it is gzip-flagged.
         invalid_at: Option<usize>,
@@ -235,6 +238,10 @@ impl fmt::Display for BundleErrorKind {
                 f,
                 "signature offset {offset:#x} size {size:#x} set but the signed flag is clear"
             ),
+            K::SignatureNotVerified => write!(
+                f,
+                "the signed flag is set, but this springboard cannot verify signatures: refused"
+            ),
             K::RangeOverflow { region, start, size } => {
                 write!(f, "{region}: start {start:#x} + size {size:#x} overflows")
             }
@@ -273,6 +280,11 @@ impl fmt::Display for BundleErrorKind {
                 f,
                 "entry {entry}: fallback {fallback} must be a later entry"
             ),
+            K::BadBootlimit { entry, value } => write!(
+                f,
+                "entry {entry}: boot limit {value} is more than {}",
+                super::layout::MAX_BOOTLIMIT
+            ),
             K::BadCmdline { index, invalid_at: Some(at) } => {
                 write!(f, "payload {index}: cmdline is not UTF-8 (byte {at})")
             }
@@ -280,11 +292,6 @@ impl fmt::Display for BundleErrorKind {
                 write!(f, "payload {index}: cmdline must not be gzip-compressed")
             }
             K::PayloadCrcMismatch { index, name, size, expected, actual } => write!(
-            K::BadBootlimit { entry, value } => write!(
-                f,
-                "entry {entry}: boot limit {value} is more than {}",
-                super::layout::MAX_BOOTLIMIT
-            ),
                 f,
                 "payload {index} '{name}' ({size:#x} bytes): CRC32 {actual:#010x} != expected {expected:#010x}"
             ),

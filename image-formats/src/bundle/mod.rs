@@ -16,7 +16,7 @@
 //!  0x20    8     entry_table_offset   ──────┼──┐
 //!  0x28    4     payload_count  (P)         │  │
 //!  0x2c    4     entry_count    (E, ≥ 1)    │  │
-//!  0x30    4     flags          bit 0 SIGNED (reserved: signatures are not implemented)
+//!  0x30    4     flags          bit 0 SIGNED (refused: signatures are not verified yet)
 //!  0x34    4     header_crc32   CRC32 of header (this field as 0) ‖ payload table ‖ entry table
 //!  0x38    8     signature_offset  0 unless SIGNED
 //!  0x40    8     signature_size    0 unless SIGNED

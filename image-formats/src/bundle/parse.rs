@@ -56,6 +56,11 @@ pub(super) fn parse(bytes: &[u8]) -> Result<Bundle<'_>, BundleError> {
     };
     check_payloads(&bundle, &regions)?;
     check_entries(&bundle)?;
+    // Every region is checked; a bundle that asks to be verified is refused until signatures
+    // are (fail closed).
+    if header.flags.get() & FLAG_SIGNED != 0 {
+        return Err(BundleError::new(0x30, K::SignatureNotVerified));
+    }
     Ok(bundle)
 }
 
