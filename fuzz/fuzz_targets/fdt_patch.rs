@@ -94,8 +94,13 @@ fuzz_target!(|data: &[u8]| {
         .collect();
     let replace: Vec<(&str, &str, &[u8])> =
         o.replace.iter().map(|(n, p, v)| (n.as_str(), p.as_str(), v.as_slice())).collect();
-    let edits =
-        Edits { chosen_set: &set, chosen_remove: &remove, reserve: &reserve, replace: &replace };
+    let edits = Edits {
+        chosen_set: &set,
+        chosen_remove: &remove,
+        reserve: &reserve,
+        drop_reserved: &[],
+        replace: &replace,
+    };
 
     let bound = patched_size_bound(&fdt, &edits);
     let mut out = vec![0u8; bound];

@@ -104,3 +104,23 @@ fn replaces_an_existing_property_of_a_root_child_and_adds_nothing() {
     assert_eq!(psci.property("no-such-property").unwrap(), None);
     assert_eq!(summarize(&Fdt::new(QEMU_VIRT).unwrap()).unwrap().psci_method, Some("smc"));
 }
+
+/// A kexec cycle hands springboard the DTB it wrote last time: the bundle it kept then is
+/// reserved at its old address. Dropping springboard's own node names keeps them from piling
+/// up: only what this hand-off reserves is left.
+#[test]
+fn drops_stale_reservations_of_a_name_whatever_their_address() {
+    let old = MemRange { base: 0x4800_0000, size: 0x10_0000 };
+    let new = MemRange { base: 0x5000_0000, size: 0x20_0000 };
+    let first = [Reservation { name: "springboard-bundle", range: old, no_map: true }];
+    let once = patched(QEMU_VIRT, &Edits { reserve: &first, ..Edits::default() });
+    let second = [Reservation { name: "springboard-bundle", range: new, no_map: true }];
+    let kept = patched(&once, &Edits { reserve: &second, ..Edits::default() });
+    let ranges = |blob: &[u8]| summarize(&Fdt::new(blob).unwrap()).unwrap().reserved_memory;
+    assert_eq!(ranges(&kept).as_slice(), [old, new], "without dropping, both stay");
+    let drop = ["springboard-bundle"];
+    let edits = Edits { reserve: &second, drop_reserved: &drop, ..Edits::default() };
+    assert_eq!(ranges(&patched(&once, &edits)).as_slice(), [new]);
+    let edits = Edits { drop_reserved: &drop, ..Edits::default() };
+    assert_eq!(ranges(&patched(&kept, &edits)).as_slice(), []);
+}

@@ -74,7 +74,13 @@ fn patching_twice_gives_the_same_blob() {
         let small = MemRange { base: 0x4400_0000, size: 0x1000 };
         let reserve = [Reservation { name: "springboard", range: small, no_map: true }];
         let set: [(&str, &[u8]); 1] = [("bootargs", b"quiet\0")];
-        let edits = Edits { chosen_set: &set, chosen_remove: &[], reserve: &reserve, replace: &[] };
+        let edits = Edits {
+            chosen_set: &set,
+            chosen_remove: &[],
+            reserve: &reserve,
+            drop_reserved: &[],
+            replace: &[],
+        };
         let once = patched(input, &edits);
         let twice = patched(&once, &edits);
         assert_eq!(once, twice, "the second patch replaces what the first wrote");
@@ -90,8 +96,13 @@ fn creates_chosen_and_reserved_memory_with_the_root_cells() {
         no_map: false,
     }];
     let set: [(&str, &[u8]); 1] = [("bootargs", b"console=ttyAMA0\0")];
-    let edits =
-        Edits { chosen_set: &set, chosen_remove: &["absent"], reserve: &reserve, replace: &[] };
+    let edits = Edits {
+        chosen_set: &set,
+        chosen_remove: &["absent"],
+        reserve: &reserve,
+        drop_reserved: &[],
+        replace: &[],
+    };
     let out = patched(MINIMAL_32BIT, &edits);
     let (dts, warnings) = dtc_decompile(&out).unwrap();
     assert_eq!(warnings, "");

@@ -32,8 +32,13 @@ fn patch_and_reread(fdt: &Fdt) {
     let set: [(&str, &[u8]); 2] = [("bootargs", b"quiet\0"), ("linux,initrd-start", &start)];
     let range = MemRange { base: 0x7fff_0000, size: 0x1_0000 };
     let reserve = [Reservation { name: "springboard", range, no_map: true }];
-    let edits =
-        Edits { chosen_set: &set, chosen_remove: &["kaslr-seed"], reserve: &reserve, replace: &[] };
+    let edits = Edits {
+        chosen_set: &set,
+        chosen_remove: &["kaslr-seed"],
+        reserve: &reserve,
+        drop_reserved: &[],
+        replace: &[],
+    };
     let bound = patched_size_bound(fdt, &edits);
     let mut out = vec![0; bound];
     if let Ok(len) = patch(fdt, &edits, &mut out) {

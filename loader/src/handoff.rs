@@ -44,6 +44,11 @@ impl Cmdline {
     }
 }
 
+/// The `/reserved-memory` node (`springboard@<base>`) of the resident stub and state page.
+const STUB_NODE: &str = "springboard";
+/// The `/reserved-memory` node (`springboard-bundle@<base>`) of a bundle kept resident.
+const BUNDLE_NODE: &str = "springboard-bundle";
+
 /// The text of an entry's command-line payload, trailing NULs and newlines dropped.
 pub fn entry_text(payload: Payload<'static>) -> &'static str {
     let text = core::str::from_utf8(payload.data).unwrap_or("");
@@ -88,9 +93,9 @@ impl Handoff<'_> {
             Some(_) => (&all, &[]),
             None => (&all[..3], &["linux,initrd-start", "linux,initrd-end"]),
         };
-        let stub = Reservation { name: "springboard", range: self.resident, no_map: true };
+        let stub = Reservation { name: STUB_NODE, range: self.resident, no_map: true };
         let reservations = match self.kept_bundle {
-            Some(range) => [stub, Reservation { name: "springboard-bundle", range, no_map: true }],
+            Some(range) => [stub, Reservation { name: BUNDLE_NODE, range, no_map: true }],
             None => [stub, stub],
         };
         let reserve = &reservations[..1 + usize::from(self.kept_bundle.is_some())];
@@ -100,7 +105,10 @@ impl Handoff<'_> {
         };
         let replace = [("psci", "method", method)];
         let replace = &replace[..usize::from(self.psci.is_some())];
-        f(&Edits { chosen_set, chosen_remove, reserve, replace })
+        // Reservations an earlier hand-off wrote (a bundle kept then, and maybe not now) go;
+        // the current ones are written anew.
+        let drop_reserved = &[STUB_NODE, BUNDLE_NODE];
+        f(&Edits { chosen_set, chosen_remove, reserve, drop_reserved, replace })
     }
 
     /// An upper bound of the patched DTB's size, for the placement plan.

@@ -25,6 +25,9 @@ pub struct Edits<'a> {
     /// Children to add to `/reserved-memory` (created when missing). A child of the same
     /// name already there (from an earlier patch) is replaced.
     pub reserve: &'a [Reservation<'a>],
+    /// Names (without unit address) of `/reserved-memory` children to drop, whatever their
+    /// unit address: the ones an earlier patch wrote for ranges that are no longer reserved.
+    pub drop_reserved: &'a [&'a str],
     /// `(node, property, value)`: the value of `property` of the root's child `node` (name
     /// with or without unit address) is replaced where that property exists; nothing is added.
     /// For example `("psci", "method", b"hvc\0")`.

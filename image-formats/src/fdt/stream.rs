@@ -162,9 +162,11 @@ fn is_node_name(actual: &str, wanted: &str) -> bool {
     actual == wanted || actual.split_once('@').is_some_and(|(base, _)| base == wanted)
 }
 
-/// Whether a `/reserved-memory` child called `name` is one the edits write anew.
+/// Whether a `/reserved-memory` child called `name` is one the edits write anew or drop.
 fn replaced(edits: &Edits, name: &str) -> bool {
-    edits.reserve.iter().any(|r| is_unit_name(name, r.name, r.range.base))
+    let base = name.split_once('@').map_or(name, |(base, _)| base);
+    edits.drop_reserved.contains(&base)
+        || edits.reserve.iter().any(|r| is_unit_name(name, r.name, r.range.base))
 }
 
 /// The `chosen_set` properties, each name once (its last value).

@@ -150,5 +150,11 @@ pub fn with_handoff_edits<R>(f: impl FnOnce(&Edits) -> R) -> R {
         ("rng-seed", &SEED),
     ];
     let reserve = [Reservation { name: "springboard", range: SPRINGBOARD, no_map: true }];
-    f(&Edits { chosen_set: &set, chosen_remove: &["kaslr-seed"], reserve: &reserve, replace: &[] })
+    f(&Edits {
+        chosen_set: &set,
+        chosen_remove: &["kaslr-seed"],
+        reserve: &reserve,
+        drop_reserved: &[],
+        replace: &[],
+    })
 }
