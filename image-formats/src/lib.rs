@@ -16,6 +16,7 @@ pub mod cpio;
 pub mod fdt;
 pub mod gzip;
 pub mod image;
+pub mod kho;
 pub mod placement;
 pub mod seeds;
 pub mod state;

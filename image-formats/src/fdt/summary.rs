@@ -1,7 +1,7 @@
 //! [`summarize`]: what a boot loader needs from a DTB, read once.
 
 use super::blob::RSV_ENTRY_LEN;
-use super::cells::be_u32_or_u64;
+use super::cells::{be_u32_or_u64, read_cells};
 use super::{Fdt, FdtError, FdtErrorKind, MemRange, Node, RangeList};
 
 // The capacities below were measured over the 768 DTBs Debian bookworm's `linux-image-arm64`
@@ -57,6 +57,12 @@ pub struct Summary<'a> {
     pub initrd: Option<MemRange>,
     /// `/psci/method` (`"smc"` or `"hvc"`).
     pub psci_method: Option<&'a str>,
+    /// `/chosen/linux,kho-fdt`: where a previous kernel left its Kexec HandOver FDT
+    /// ([`crate::kho`]).
+    pub kho_fdt: Option<MemRange>,
+    /// `/chosen/linux,kho-scratch`: where it left the array of scratch ranges (the ranges are
+    /// in that array, not in the property; [`crate::kho`]).
+    pub kho_scratch: Option<MemRange>,
 }
 
 /// Reads the [`Summary`] of `fdt`. Fails on malformed properties, and when there are more
@@ -90,7 +96,46 @@ pub fn summarize<'a>(fdt: &Fdt<'a>) -> Result<Summary<'a>, FdtError> {
             None => None,
         },
         psci_method,
+        kho_fdt: match chosen {
+            Some(node) => address_size(&root, &node, "linux,kho-fdt")?,
+            None => None,
+        },
+        kho_scratch: match chosen {
+            Some(node) => address_size(&root, &node, "linux,kho-scratch")?,
+            None => None,
+        },
     })
+}
+
+/// A `/chosen` property holding one (address, size) pair in the root's `#address-cells` and
+/// `#size-cells`, as Linux reads `linux,kho-fdt` and `linux,kho-scratch`
+/// (`early_init_dt_check_kho` in `drivers/of/fdt.c`, Linux 6.16; 6.16 read the size with
+/// `#address-cells`, fixed in November 2025 by "of/fdt: Fix incorrect use of
+/// dt_root_addr_cells in early_init_dt_check_kho()" — the same when both are 2, as on arm64).
+/// The length must be exactly one pair; Linux ignores the property otherwise, springboard
+/// refuses it.
+fn address_size(
+    root: &Node<'_>,
+    chosen: &Node<'_>,
+    name: &str,
+) -> Result<Option<MemRange>, FdtError> {
+    let Some((value, at)) = chosen.property_at(name)? else {
+        return Ok(None);
+    };
+    let (address_cells, size_cells) = root.child_cells()?;
+    if address_cells > 2 || size_cells > 2 {
+        return Err(FdtError::new(
+            at,
+            FdtErrorKind::UnsupportedCells { address_cells, size_cells },
+        ));
+    }
+    let bad_len = FdtError::new(at, FdtErrorKind::BadPropertyLength { len: value.len() });
+    if value.len() != (address_cells + size_cells) as usize * 4 {
+        return Err(bad_len);
+    }
+    let (base, rest) = read_cells(value, address_cells).ok_or(bad_len)?;
+    let (size, _) = read_cells(rest, size_cells).ok_or(bad_len)?;
+    MemRange::checked(base, size, at).map(Some)
 }
 
 /// The `reg` ranges of the root's enabled `device_type = "memory"` children.
