@@ -9,7 +9,7 @@ use crate::error::BootError;
 use crate::handoff::{entry_text, Cmdline, Handoff};
 use crate::occupied::Occupied;
 use crate::state_page::StatePage;
-use crate::{mem, options, say};
+use crate::{kho, mem, options, say};
 use image_formats::bundle::{Bundle, Payload};
 use image_formats::fdt::{Fdt, MemRange};
 use image_formats::gzip::Member;
@@ -53,7 +53,12 @@ pub fn boot_entry(
         Some(p) => Fdt::new(p.data).map_err(BootError::Dtb)?,
         None => found.dtb,
     };
-    let occupied = occupied(found)?;
+    let kho = kho::read(found)?;
+    let mut occupied = occupied(found)?;
+    if let Some(k) = &kho {
+        occupied.push(k.handover.fdt.base, k.handover.fdt.size, "KHO FDT");
+        occupied.push(k.handover.array.base, k.handover.array.size, "KHO scratch array");
+    }
     let keep_bundle = page.state.mode == Mode::Sequence;
     page.state.bundle =
         keep_bundle.then_some((found.bundle_base, found.bundle.total_size() as u64));
@@ -76,8 +81,21 @@ pub fn boot_entry(
         kept_bundle: page.state.bundle.map(|(base, size)| MemRange { base, size }),
     };
     let dram_banks = [placement::Range { base: found.dram.base, size: found.dram.size }];
+    // Under KHO only the scratch ranges are free: the plan searches nothing else, and an
+    // initrd the bundle holds outside them is copied into them.
+    let kho_banks = kho.as_ref().map(|k| k.scratch.within(&dram_banks));
+    let dram_banks = kho_banks.as_ref().map_or(&dram_banks[..], |b| b.as_slice());
+    let initrd_outside_kho = |(base, size): (u64, u64)| match &kho {
+        Some(k) => !k.scratch.contains(base, size),
+        None => false,
+    };
+    let copy_initrd = keep_bundle || initrd_range.is_some_and(initrd_outside_kho);
+    let placement_error = |e| match kho {
+        Some(_) => BootError::KhoPlacement(e),
+        None => BootError::Placement(e),
+    };
     let request = Request {
-        dram: &dram_banks,
+        dram: dram_banks,
         occupied: occupied.as_slice(),
         kernel: KernelRequest {
             load_offset: header.load_offset(),
@@ -86,10 +104,10 @@ pub fn boot_entry(
         },
         dtb_size: hand.dtb_size_bound() as u64,
         initrd: initrd_range
-            .filter(|_| !keep_bundle)
+            .filter(|_| !copy_initrd)
             .map(|(base, size)| placement::Range { base, size }),
     };
-    let plan = placement::plan(&request)?;
+    let plan = placement::plan(&request).map_err(placement_error)?;
     say!(
         "plan: kernel {:#x}..{:#x} (entry {:#x}), dtb {:#x}",
         plan.kernel_base,
@@ -100,9 +118,10 @@ pub fn boot_entry(
     // A kept bundle must survive the kernel, but Linux frees its initrd once unpacked, and
     // reserves it before it reads /reserved-memory, so a `no-map` bundle around it fails to
     // reserve ("failed to reserve memory for node"). The kernel gets a copy instead.
-    let initrd_copy = match (keep_bundle, initrd) {
+    let initrd_copy = match (copy_initrd, initrd) {
         (true, Some(p)) => {
-            Some((placement::place_initrd_copy(&request, &plan, p.data.len() as u64)?, p))
+            let len = p.data.len() as u64;
+            Some((placement::place_initrd_copy(&request, &plan, len).map_err(placement_error)?, p))
         }
         _ => None,
     };
@@ -120,7 +139,8 @@ pub fn boot_entry(
         // its DTB and everything `occupied` lists (springboard, the stub, the bundle, ...).
         let dest = unsafe { mem::bytes_mut(base, p.data.len() as u64) };
         dest.copy_from_slice(p.data);
-        say!("initrd: copied {} to {base:#x} (the bundle stays resident)", Size(dest.len() as u64));
+        let why = if keep_bundle { "the bundle stays resident" } else { "outside the KHO scratch" };
+        say!("initrd: copied {} to {base:#x} ({why})", Size(dest.len() as u64));
     }
     say!("state: seeds from {seed_source}; boot {} recorded", page.state.boot_counter);
     page.commit();

@@ -79,6 +79,29 @@ pub enum BootError {
     Gzip(image_formats::gzip::GzipError),
     /// No room for the kernel or the DTB.
     Placement(PlacementError),
+    /// No room for the kernel, the DTB or the initrd copy inside the Kexec HandOver scratch
+    /// ranges (the only memory the previous kernel did not preserve).
+    KhoPlacement(PlacementError),
+    /// The incoming DTB's Kexec HandOver description (`/chosen/linux,kho-fdt`,
+    /// `linux,kho-scratch` and the array it points to) is malformed.
+    Kho(image_formats::kho::KhoError),
+    /// The Kexec HandOver scratch array lies in springboard or its resident region.
+    KhoArrayOverlaps {
+        /// The array's address.
+        base: u64,
+        /// Its size.
+        size: u64,
+        /// What it overlaps.
+        with: &'static str,
+    },
+    /// Under Kexec HandOver, the resident region is neither inside a scratch range nor
+    /// reserved by the DTB: the previous kernel may have preserved memory there.
+    KhoResident {
+        /// Start of the resident region.
+        base: u64,
+        /// Its size.
+        size: u64,
+    },
     /// The resident stub region collides with something already in memory.
     Resident {
         /// Start of the resident region.
@@ -134,6 +157,8 @@ impl BootError {
             Self::Kernel(_) => "kernel",
             Self::Gzip(_) => "kernel-gzip",
             Self::Placement(_) => "placement",
+            Self::KhoPlacement(_) => "placement",
+            Self::Kho(_) | Self::KhoArrayOverlaps { .. } | Self::KhoResident { .. } => "kho",
             Self::Resident { .. } => "resident",
             Self::Patch(_) => "dtb-patch",
             Self::Cmdline(_) => "cmdline",
@@ -186,6 +211,18 @@ impl fmt::Display for BootError {
             Self::Kernel(e) => write!(f, "{e}"),
             Self::Gzip(e) => write!(f, "offset {:#x}: {}", e.offset, e.kind),
             Self::Placement(e) => write!(f, "{e}"),
+            Self::KhoPlacement(e) => write!(
+                f,
+                "{e}; the search was limited to the KHO scratch ranges (/chosen/linux,kho-scratch): the previous kernel may have preserved any other memory"
+            ),
+            Self::Kho(e) => write!(f, "{e}"),
+            Self::KhoArrayOverlaps { base, size, with } => {
+                write!(f, "linux,kho-scratch array {base:#x}+{size:#x} overlaps {with}")
+            }
+            Self::KhoResident { base, size } => write!(
+                f,
+                "resident region {base:#x}+{size:#x} is neither in a KHO scratch range nor reserved: the previous kernel may have preserved memory there"
+            ),
             Self::Resident { base, with } => {
                 write!(f, "resident region at {base:#x} overlaps the {with}")
             }

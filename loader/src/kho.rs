@@ -1,0 +1,71 @@
+//! Kexec HandOver (Linux 6.16+): when the incoming DTB's `/chosen` has `linux,kho-fdt`, the
+//! kernel that kexec'd springboard preserved memory anywhere outside its scratch ranges. This
+//! reads the `struct kho_scratch` array the DTB points to (see `image_formats::kho` for the
+//! format and its sources) so that the kernel, its DTB and its initrd are placed only inside
+//! those ranges, and checks that springboard's own resident region is memory the previous
+//! kernel did not use.
+
+use crate::boot::Found;
+use crate::console::Size;
+use crate::error::BootError;
+use crate::{mem, say};
+use image_formats::fdt::MemRange;
+use image_formats::kho::{self, Handover, Scratch};
+
+/// A KHO description that passed every check.
+pub struct Kho {
+    /// Where the KHO FDT and the scratch array are (both must survive springboard).
+    pub handover: Handover,
+    /// The scratch ranges.
+    pub scratch: Scratch,
+}
+
+/// The incoming DTB's KHO description, when it has one; an error when it is malformed, when
+/// the array lies in springboard or its resident region, or when that region is neither in a
+/// scratch range nor reserved by the DTB.
+pub fn read(found: &Found) -> Result<Option<Kho>, BootError> {
+    let summary = &found.summary;
+    let dram = summary.memory.as_slice();
+    let Some(handover) =
+        kho::locate(summary.kho_fdt, summary.kho_scratch, dram).map_err(BootError::Kho)?
+    else {
+        return Ok(None);
+    };
+    let array = handover.array;
+    let image = MemRange { base: found.me.base, size: found.me.size };
+    for (region, with) in [(image, "springboard"), (found.resident, "the resident region")] {
+        if array.overlaps(&region) {
+            return Err(BootError::KhoArrayOverlaps { base: array.base, size: array.size, with });
+        }
+    }
+    // SAFETY: `locate` checked the array lies inside the DTB's DRAM; it is not springboard's
+    // image (whose stack and data are written) nor the resident region (checked above), and
+    // springboard writes nothing before the plan, which keeps clear of it.
+    let bytes = unsafe { mem::bytes(array.base, array.size) };
+    let scratch = kho::scratch_ranges(bytes, dram).map_err(BootError::Kho)?;
+    resident_is_free(found, &scratch)?;
+    let total: u64 = scratch.as_slice().iter().map(|r| r.size).sum();
+    let count = scratch.as_slice().len();
+    say!(
+        "kho: {count} scratch range{} ({}) from the array at {:#x}, KHO FDT at {:#x}: placing only inside them",
+        if count == 1 { "" } else { "s" },
+        Size(total),
+        array.base,
+        handover.fdt.base
+    );
+    Ok(Some(Kho { handover, scratch }))
+}
+
+/// The resident stub and state page are written at the top of the first bank whatever the
+/// plan says: under KHO that region must be scratch, or reserved by the DTB (a springboard
+/// before the previous kernel reserved it, so that kernel never used it).
+fn resident_is_free(found: &Found, scratch: &Scratch) -> Result<(), BootError> {
+    let r = found.resident;
+    let summary = &found.summary;
+    let mut reserved = summary.reserved_memory.iter().chain(summary.memreserve.iter());
+    let covered = |x: &MemRange| x.base <= r.base && r.end() <= x.end();
+    if scratch.contains(r.base, r.size) || reserved.any(covered) {
+        return Ok(());
+    }
+    Err(BootError::KhoResident { base: r.base, size: r.size })
+}
