@@ -59,6 +59,7 @@ struct Owned {
     set: Vec<(String, Vec<u8>)>,
     remove: Vec<String>,
     reserve: Vec<(String, u64, u64, bool)>,
+    drop: Vec<String>,
     replace: Vec<(String, String, Vec<u8>)>,
 }
 
@@ -70,6 +71,7 @@ fn owned(u: &mut Unstructured) -> arbitrary::Result<Owned> {
         set: small_vec(u, |u| Ok((name(u)?, value(u)?)))?,
         remove: small_vec(u, name)?,
         reserve: small_vec(u, |u| Ok((name(u)?, addr(u)?, addr(u)?, bool::arbitrary(u)?)))?,
+        drop: small_vec(u, name)?,
         replace: small_vec(u, |u| Ok((name(u)?, name(u)?, value(u)?)))?,
     })
 }
@@ -92,13 +94,14 @@ fuzz_target!(|data: &[u8]| {
             no_map: *no_map,
         })
         .collect();
+    let drop: Vec<&str> = o.drop.iter().map(String::as_str).collect();
     let replace: Vec<(&str, &str, &[u8])> =
         o.replace.iter().map(|(n, p, v)| (n.as_str(), p.as_str(), v.as_slice())).collect();
     let edits = Edits {
         chosen_set: &set,
         chosen_remove: &remove,
         reserve: &reserve,
-        drop_reserved: &[],
+        drop_reserved: &drop,
         replace: &replace,
     };
 
@@ -198,7 +201,12 @@ fn model(input: &Tree, edits: &Edits) -> Option<Tree> {
         Some(i) => {
             let node = &mut root.children[i];
             node.children.retain(|c| {
-                !edits.reserve.iter().any(|r| c.name == format!("{}@{:x}", r.name, r.range.base))
+                let base = c.name.split_once('@').map_or(c.name.as_str(), |(b, _)| b);
+                !edits.drop_reserved.contains(&base)
+                    && !edits
+                        .reserve
+                        .iter()
+                        .any(|r| c.name == format!("{}@{:x}", r.name, r.range.base))
             });
             node.children.extend(reservations);
         }
