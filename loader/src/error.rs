@@ -85,9 +85,11 @@ pub enum BootError {
     /// The incoming DTB's Kexec HandOver description (`/chosen/linux,kho-fdt`,
     /// `linux,kho-scratch` and the array it points to) is malformed.
     Kho(image_formats::kho::KhoError),
-    /// The Kexec HandOver scratch array lies in springboard or its resident region.
-    KhoArrayOverlaps {
-        /// The array's address.
+    /// The KHO FDT or the scratch array lies in springboard or its resident region.
+    KhoOverlaps {
+        /// `"linux,kho-fdt"` or `"linux,kho-scratch array"`.
+        what: &'static str,
+        /// Its address.
         base: u64,
         /// Its size.
         size: u64,
@@ -158,7 +160,7 @@ impl BootError {
             Self::Gzip(_) => "kernel-gzip",
             Self::Placement(_) => "placement",
             Self::KhoPlacement(_) => "placement",
-            Self::Kho(_) | Self::KhoArrayOverlaps { .. } | Self::KhoResident { .. } => "kho",
+            Self::Kho(_) | Self::KhoOverlaps { .. } | Self::KhoResident { .. } => "kho",
             Self::Resident { .. } => "resident",
             Self::Patch(_) => "dtb-patch",
             Self::Cmdline(_) => "cmdline",
@@ -216,8 +218,8 @@ impl fmt::Display for BootError {
                 "{e}; the search was limited to the KHO scratch ranges (/chosen/linux,kho-scratch): the previous kernel may have preserved any other memory"
             ),
             Self::Kho(e) => write!(f, "{e}"),
-            Self::KhoArrayOverlaps { base, size, with } => {
-                write!(f, "linux,kho-scratch array {base:#x}+{size:#x} overlaps {with}")
+            Self::KhoOverlaps { what, base, size, with } => {
+                write!(f, "{what} {base:#x}+{size:#x} overlaps {with}")
             }
             Self::KhoResident { base, size } => write!(
                 f,

@@ -33,14 +33,18 @@ pub fn read(found: &Found) -> Result<Option<Kho>, BootError> {
     };
     let array = handover.array;
     let image = MemRange { base: found.me.base, size: found.me.size };
-    for (region, with) in [(image, "springboard"), (found.resident, "the resident region")] {
-        if array.overlaps(&region) {
-            return Err(BootError::KhoArrayOverlaps { base: array.base, size: array.size, with });
+    let kept = [(handover.fdt, "linux,kho-fdt"), (array, "linux,kho-scratch array")];
+    for (range, what) in kept {
+        for (region, with) in [(image, "springboard"), (found.resident, "the resident region")] {
+            if range.overlaps(&region) {
+                let (base, size) = (range.base, range.size);
+                return Err(BootError::KhoOverlaps { what, base, size, with });
+            }
         }
     }
     // SAFETY: `locate` checked the array lies inside the DTB's DRAM; it is not springboard's
     // image (whose stack and data are written) nor the resident region (checked above), and
-    // springboard writes nothing before the plan, which keeps clear of it.
+    // springboard writes nothing else before the plan, which keeps clear of it.
     let bytes = unsafe { mem::bytes(array.base, array.size) };
     let scratch = kho::scratch_ranges(bytes, dram).map_err(BootError::Kho)?;
     resident_is_free(found, &scratch)?;
