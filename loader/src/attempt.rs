@@ -6,12 +6,13 @@ use crate::arch::Conduit;
 use crate::boot::Found;
 use crate::console::Size;
 use crate::error::BootError;
-use crate::handoff::{entry_text, Cmdline, Handoff};
+use crate::handoff::{bundle_reservation, entry_text, stub_reservation, Cmdline, Handoff};
+use crate::kernel_view::{placement_banks, EntryDtb, Reservations};
 use crate::occupied::Occupied;
 use crate::state_page::StatePage;
 use crate::{kho, mem, options, say};
 use image_formats::bundle::{Bundle, Payload};
-use image_formats::fdt::{Fdt, MemRange};
+use image_formats::fdt::MemRange;
 use image_formats::gzip::Member;
 use image_formats::image::{ImageHeader, HEADER_LEN};
 use image_formats::placement::{self, KernelRequest, Request};
@@ -49,12 +50,9 @@ pub fn boot_entry(
         image.len(),
         if image.gzip.is_some() { ", gzip-compressed in the bundle" } else { "" }
     );
-    let base_dtb = match dtb_payload {
-        Some(p) => Fdt::new(p.data).map_err(BootError::Dtb)?,
-        None => found.dtb,
-    };
+    let entry_dtb = dtb_payload.map(|p| EntryDtb::read(p.data, found)).transpose()?;
     let kho = kho::read(found)?;
-    let mut occupied = occupied(found)?;
+    let mut occupied = occupied(found, entry_dtb.as_ref());
     if let Some(k) = &kho {
         occupied.push(k.handover.fdt.base, k.handover.fdt.size, "KHO FDT");
         occupied.push(k.handover.array.base, k.handover.array.size, "KHO scratch array");
@@ -62,6 +60,15 @@ pub fn boot_entry(
     let keep_bundle = page.state.mode == Mode::Sequence;
     page.state.bundle =
         keep_bundle.then_some((found.bundle_base, found.bundle.total_size() as u64));
+    let kept = page.state.bundle.map(|(base, size)| bundle_reservation(MemRange { base, size }));
+    let mut reservations = Reservations::new(stub_reservation(found.resident), kept);
+    if let Some(entry_dtb) = &entry_dtb {
+        reservations.carry(found, entry_dtb);
+        say!(
+            "fdt: the entry's own DTB: {} reservations carried from the firmware's, memory cut to what both declare",
+            reservations.as_slice().len() - 1 - usize::from(kept.is_some())
+        );
+    }
     let initrd_range = initrd.map(|p| (found.bundle_base + p.offset, p.data.len() as u64));
     let kernel_cmdline = match cmdline {
         Some(p) => Cmdline::from_payload(p)?,
@@ -71,20 +78,20 @@ pub fn boot_entry(
     let el1 = entry_handoff.unwrap_or(found.options.el1);
     let (seeds, seed_source) = page.seeds();
     let mut hand = Handoff {
-        dtb: base_dtb,
+        dtb: entry_dtb.as_ref().map_or(found.dtb, |e| e.fdt),
         cmdline: &kernel_cmdline,
         initrd: initrd_range,
         resident: found.resident,
+        reserve: reservations.as_slice(),
         el1,
         psci: psci_method(found, el1),
         seeds,
-        kept_bundle: page.state.bundle.map(|(base, size)| MemRange { base, size }),
     };
-    let dram_banks = [placement::Range { base: found.dram.base, size: found.dram.size }];
+    let (banks, bank_count) = placement_banks(found, entry_dtb.as_ref())?;
     // Under KHO only the scratch ranges are free: the plan searches nothing else, and an
     // initrd the bundle holds outside them is copied into them.
-    let kho_banks = kho.as_ref().map(|k| k.scratch.within(&dram_banks));
-    let dram_banks = kho_banks.as_ref().map_or(&dram_banks[..], |b| b.as_slice());
+    let kho_banks = kho.as_ref().map(|k| k.scratch.within(&banks[..bank_count]));
+    let dram_banks = kho_banks.as_ref().map_or(&banks[..bank_count], |b| b.as_slice());
     let initrd_outside_kho = |(base, size): (u64, u64)| match &kho {
         Some(k) => !k.scratch.contains(base, size),
         None => false,
@@ -202,29 +209,23 @@ impl<'a> KernelImage<'a> {
     }
 }
 
-/// springboard, the DTB, the bundle, everything the DTB reserves, and the resident region.
-fn occupied(found: &Found) -> Result<Occupied, BootError> {
-    let resident = found.resident;
+/// springboard, the DTB, the bundle, everything the firmware's DTB and an entry's own DTB
+/// reserve, and the resident region (checked free of the others by `boot`).
+fn occupied(found: &Found, entry: Option<&EntryDtb>) -> Occupied {
     let mut occupied = Occupied::default();
     occupied.push(found.me.base, found.me.size, "springboard");
     occupied.push(found.dtb_addr, found.dtb.totalsize() as u64, "dtb");
     occupied.push(found.bundle_base, found.bundle.total_size() as u64, "bundle");
-    for r in found.summary.memreserve.iter() {
-        occupied.push(r.base, r.size, "memreserve");
-    }
-    for r in found.summary.reserved_memory.iter() {
-        // Exactly springboard's own region: a springboard before this one reserved it, and
-        // the kernel it booted kexec'd this one with that DTB (/sys/firmware/fdt). Reused.
-        if (r.base, r.size) == (resident.base, resident.size) {
-            continue;
+    occupied.push(found.resident.base, found.resident.size, "resident stub");
+    for summary in core::iter::once(&found.summary).chain(entry.map(|e| &e.summary)) {
+        for r in summary.memreserve.iter() {
+            occupied.push(r.base, r.size, "memreserve");
         }
-        occupied.push(r.base, r.size, "reserved-memory");
+        for r in summary.reserved_memory.iter() {
+            occupied.push(r.base, r.size, "reserved-memory");
+        }
     }
-    if let Some(with) = occupied.overlapping(resident) {
-        return Err(BootError::Resident { base: resident.base, with });
-    }
-    occupied.push(resident.base, resident.size, "resident stub");
-    Ok(occupied)
+    occupied
 }
 
 /// Payload `index`, after its CRC32 matched.

@@ -46,13 +46,14 @@ pub struct Found {
 
 /// Boots the bundle's chosen entry; returns only with the reason it could not.
 pub fn boot(x0: u64, me: Me) -> Result<core::convert::Infallible, BootError> {
-    let found = dtb::find(x0, boards::DEFAULT)?;
+    let image = MemRange { base: me.base, size: me.size };
+    let found = dtb::find(x0, boards::DEFAULT, image)?;
     let summary = fdt::summarize(&found.fdt).map_err(BootError::Dtb)?;
     let board = summary.compatible.and_then(boards::by_compatible).unwrap_or(boards::DEFAULT);
     if summary.psci_method == Some("hvc") {
         crate::set_conduit(arch::Conduit::Hvc);
     }
-    let console = start_console(&summary, board, MemRange { base: me.base, size: me.size })?;
+    let console = start_console(&summary, board, image)?;
     say!(
         "springboard {} entered at EL{}, image {:#x}..{:#x} ({})",
         env!("CARGO_PKG_VERSION"),
@@ -85,7 +86,13 @@ pub fn boot(x0: u64, me: Me) -> Result<core::convert::Infallible, BootError> {
     }
     let dram = summary.memory.iter().next().copied().ok_or(BootError::NoMemory)?;
     say!("memory: {:#x}..{:#x} ({})", dram.base, dram.end(), Size(dram.size));
-    let resident = MemRange { base: dram.end() - board.resident_size, size: board.resident_size };
+    let resident = resident_region(dram, board.resident_size)?;
+    let dtb_range = MemRange { base: found.addr, size: found.fdt.totalsize() as u64 };
+    if dtb_range.overlaps(&resident) {
+        let (base, size) = (dtb_range.base, dtb_range.size);
+        return Err(BootError::DtbOverlaps { base, size, with: "the resident region" });
+    }
+    resident_is_free(resident, &summary, image)?;
     let options = Options::parse(summary.bootargs.unwrap_or(""))?;
     let earlier = state_page::earlier(resident);
     let kept = earlier.as_ref().filter(|_| !options.clear_state).and_then(Kept::of);
@@ -197,6 +204,39 @@ fn print_outcomes(found: &Found, record: &State, prefix: &str) -> usize {
         say!("{prefix}: entry {index} \"{}\": {outcome:?}", entry.name);
     }
     failed
+}
+
+/// The resident region: the top `size` bytes of the first DRAM bank, which must be large
+/// enough to keep something below it and end on a page boundary (the stub's vectors need
+/// 2 KiB alignment, the state page a page of its own).
+fn resident_region(bank: MemRange, size: u64) -> Result<MemRange, BootError> {
+    const PAGE: u64 = 0x1000;
+    if bank.end() % PAGE != 0 {
+        return Err(BootError::FirstBank { bank, why: "does not end on a 4 KiB page boundary" });
+    }
+    if bank.size <= size {
+        return Err(BootError::FirstBank { bank, why: "is not larger than the resident region" });
+    }
+    Ok(MemRange { base: bank.end() - size, size })
+}
+
+/// Refuses a resident region over springboard's image or a reservation of the DTB, before its
+/// state page is read. A reservation of exactly the region is the `springboard@…` node an
+/// earlier run wrote (the kernel it booted kexec'd this one with that DTB): it is reused.
+fn resident_is_free(
+    resident: MemRange,
+    summary: &Summary,
+    image: MemRange,
+) -> Result<(), BootError> {
+    let reserved = summary.memreserve.iter().map(|r| (*r, "memreserve"));
+    let reserved = reserved.chain(summary.reserved_memory.iter().map(|r| (*r, "reserved-memory")));
+    let others = [(image, "springboard image")].into_iter().chain(reserved);
+    for (other, with) in others.filter(|(r, _)| *r != resident) {
+        if resident.overlaps(&other) {
+            return Err(BootError::Resident { base: resident.base, with });
+        }
+    }
+    Ok(())
 }
 
 /// Makes the console the PL011 that `/chosen/stdout-path` names, unless it is refused

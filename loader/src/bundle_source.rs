@@ -158,8 +158,8 @@ pub fn find(
     Ok(Located { base: range.base, bundle })
 }
 
-/// Refuses a bundle range outside DRAM or over springboard or the resident region, before any
-/// byte of it is read.
+/// Refuses a bundle range outside DRAM or over springboard, the resident region or a
+/// reservation of the DTB, before any byte of it is read.
 fn check_range(
     summary: &Summary,
     me: &Me,
@@ -175,9 +175,22 @@ fn check_range(
         return Err(BootError::BundleOutsideDram { base, size });
     }
     let image = MemRange { base: me.base, size: me.size };
-    for (other, with) in [(image, "springboard's image"), (resident, "the resident region")] {
+    let mine = [(image, "springboard's image"), (resident, "the resident region")];
+    // The kernel is told about every reservation of the DTB; it would refuse an initrd handed
+    // over in place inside one. A reservation of exactly the bundle is the one an earlier run
+    // made for the bundle it kept (`springboard-bundle@…`), and is rewritten.
+    let reserved = summary.memreserve.iter().map(|r| (*r, "a /memreserve/ entry"));
+    let reserved = reserved
+        .chain(summary.reserved_memory.iter().map(|r| (*r, "a /reserved-memory range")))
+        .filter(|(r, _)| *r != range);
+    for (other, with) in mine.into_iter().chain(reserved) {
         if range.overlaps(&other) {
-            say!("bundle: {base:#x}+{size:#x} ({}) overlaps {with}", source.describe());
+            say!(
+                "bundle: {base:#x}+{size:#x} ({}) overlaps {with} at {:#x}+{:#x}",
+                source.describe(),
+                other.base,
+                other.size
+            );
             return Err(BootError::BundleOverlaps { base, size, with });
         }
     }

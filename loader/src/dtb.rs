@@ -3,7 +3,7 @@
 
 use crate::error::BootError;
 use crate::mem;
-use image_formats::fdt::Fdt;
+use image_formats::fdt::{Fdt, MemRange};
 
 /// Where the DTB was found.
 pub struct Found {
@@ -19,13 +19,14 @@ pub struct Found {
 const HEADER_LEN: u64 = 40;
 
 /// Looks for a DTB at `x0`, then at `board.dtb_fallback`. Only addresses inside the board's
-/// DRAM are read, so a CPU number in `x0` is never dereferenced.
-pub fn find(x0: u64, board: &boards::Board) -> Result<Found, BootError> {
+/// DRAM are read, so a CPU number in `x0` is never dereferenced; a DTB over springboard's own
+/// `image` is refused before a byte of it is read.
+pub fn find(x0: u64, board: &boards::Board, image: MemRange) -> Result<Found, BootError> {
     let candidates = [(Some(x0), "x0"), (board.dtb_fallback, "board fallback")];
     let mut last_error = None;
     for (addr, source) in candidates {
         let Some(addr) = addr else { continue };
-        match read_at(addr, board) {
+        match read_at(addr, board, image) {
             Ok(Some(fdt)) => return Ok(Found { addr, fdt, source }),
             Ok(None) => {}
             Err(e) => last_error = Some(e),
@@ -36,11 +37,16 @@ pub fn find(x0: u64, board: &boards::Board) -> Result<Found, BootError> {
 
 /// `Ok(None)` when `addr` cannot hold a DTB at all (outside DRAM, misaligned, no magic);
 /// an error when it has the FDT magic but is malformed.
-fn read_at(addr: u64, board: &boards::Board) -> Result<Option<Fdt<'static>>, BootError> {
+fn read_at(
+    addr: u64,
+    board: &boards::Board,
+    image: MemRange,
+) -> Result<Option<Fdt<'static>>, BootError> {
     let dram_end = board.dram.base + board.dram.size;
     if addr % 8 != 0 || addr < board.dram.base || addr.saturating_add(HEADER_LEN) > dram_end {
         return Ok(None);
     }
+    over_image(addr, HEADER_LEN, image)?;
     // SAFETY: the 40 bytes lie inside the board's DRAM (checked above), which nothing else
     // writes while springboard runs.
     let header = unsafe { mem::bytes(addr, HEADER_LEN) };
@@ -51,8 +57,18 @@ fn read_at(addr: u64, board: &boards::Board) -> Result<Option<Fdt<'static>>, Boo
     if addr.saturating_add(total) > dram_end {
         return Ok(None);
     }
+    over_image(addr, total, image)?;
     // SAFETY: `[addr, addr + totalsize)` is inside the board's DRAM (checked above) and is
     // only read.
     let blob = unsafe { mem::bytes(addr, total) };
     Fdt::new(blob).map(Some).map_err(BootError::Dtb)
+}
+
+/// Refuses `[addr, addr + len)` when it overlaps springboard's image, whose .bss and stack are
+/// being written.
+fn over_image(addr: u64, len: u64, image: MemRange) -> Result<(), BootError> {
+    if (MemRange { base: addr, size: len }).overlaps(&image) {
+        return Err(BootError::DtbOverlaps { base: addr, size: len, with: "springboard's image" });
+    }
+    Ok(())
 }

@@ -3,7 +3,10 @@
 
 use core::fmt;
 use image_formats::{
-    bundle::BundleError, fdt::FdtError, image::ImageError, placement::PlacementError,
+    bundle::BundleError,
+    fdt::{FdtError, MemRange},
+    image::ImageError,
+    placement::PlacementError,
 };
 
 /// Why springboard stopped instead of booting.
@@ -18,6 +21,22 @@ pub enum BootError {
     },
     /// The DTB is malformed.
     Dtb(FdtError),
+    /// The DTB's range overlaps springboard's image or the resident region.
+    DtbOverlaps {
+        /// Its address.
+        base: u64,
+        /// Its length (the header's, until `totalsize` is read).
+        size: u64,
+        /// What it overlaps.
+        with: &'static str,
+    },
+    /// The first DRAM bank cannot hold the resident region at its top.
+    FirstBank {
+        /// The bank.
+        bank: MemRange,
+        /// What is wrong with it.
+        why: &'static str,
+    },
     /// The DTB has no `/memory`.
     NoMemory,
     /// No bundle: `/chosen` has no initrd range.
@@ -64,6 +83,11 @@ pub enum BootError {
         base: u64,
         /// What is wrong with it.
         what: &'static str,
+    },
+    /// An entry's own DTB cannot describe the machine springboard was started on.
+    EntryDtb {
+        /// What is wrong with it.
+        why: &'static str,
     },
     /// The resident stub cannot be installed.
     Stub {
@@ -146,6 +170,8 @@ impl BootError {
         match self {
             Self::NoDtb { .. } => "no-dtb",
             Self::Dtb(_) => "dtb",
+            Self::DtbOverlaps { .. } => "dtb-range",
+            Self::FirstBank { .. } => "resident",
             Self::NoMemory => "no-memory",
             Self::NoBundle => "no-bundle",
             Self::BundleOutsideDram { .. } => "bundle-range",
@@ -156,6 +182,7 @@ impl BootError {
             Self::MissingRecord { .. } => "bundle",
             Self::Console { .. } => "console",
             Self::Stub { .. } => "stub",
+            Self::EntryDtb { .. } => "dtb",
             Self::Kernel(_) => "kernel",
             Self::Gzip(_) => "kernel-gzip",
             Self::Placement(_) => "placement",
@@ -178,6 +205,15 @@ impl fmt::Display for BootError {
             Self::NoDtb { x0, fallback: None } => write!(f, "no DTB at x0 = {x0:#x}"),
             // The code already names the format: print the offset and what was wrong.
             Self::Dtb(e) | Self::Patch(e) => write!(f, "offset {:#x}: {}", e.offset, e.kind),
+            Self::DtbOverlaps { base, size, with } => {
+                write!(f, "DTB range {base:#x}+{size:#x} overlaps {with}")
+            }
+            Self::FirstBank { bank, why } => write!(
+                f,
+                "first DRAM bank {:#x}..{:#x} {why}: no place for the resident stub and state page at its top",
+                bank.base,
+                bank.end()
+            ),
             Self::NoMemory => write!(f, "the DTB describes no /memory"),
             Self::NoBundle => write!(
                 f,
@@ -201,6 +237,7 @@ impl fmt::Display for BootError {
                 f,
                 "/chosen/stdout-path names a PL011 at {base:#x} that {what}; this report is on the board's UART"
             ),
+            Self::EntryDtb { why } => write!(f, "the entry's own DTB {why}"),
             Self::Stub { base, why: StubProblem::TooBig { len, room } } => {
                 write!(f, "the stub is {len} bytes, more than the {room} it has at {base:#x}")
             }

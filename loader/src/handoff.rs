@@ -63,16 +63,29 @@ pub struct Handoff<'a> {
     pub cmdline: &'a Cmdline,
     /// The initrd handed over in place, inside the bundle: `(base, size)`.
     pub initrd: Option<(u64, u64)>,
-    /// The resident stub region, reserved `no-map` in the kernel's DTB.
+    /// The resident stub region, where the stub is installed.
     pub resident: MemRange,
+    /// The kernel DTB's `/reserved-memory` children: the resident region
+    /// ([`stub_reservation`]), a bundle kept resident ([`bundle_reservation`]), and what is
+    /// carried from the firmware's DTB into an entry's own.
+    pub reserve: &'a [Reservation<'a>],
     /// `springboard.handoff=el1`: enter the kernel at EL1 with the stub resident.
     pub el1: bool,
     /// What the kernel's `/psci/method` becomes, `None` to leave it as the DTB says.
     pub psci: Option<Conduit>,
     /// Fresh `/chosen/rng-seed` and `kaslr-seed`.
     pub seeds: Seeds,
-    /// The bundle kept resident for the next run (sequence mode), reserved `no-map`.
-    pub kept_bundle: Option<MemRange>,
+}
+
+/// The reservation of the resident stub and state page: `springboard@<base>`, `no-map`.
+pub fn stub_reservation(resident: MemRange) -> Reservation<'static> {
+    Reservation { name: STUB_NODE, range: resident, no_map: true }
+}
+
+/// The reservation of a bundle kept resident for the next run (sequence mode):
+/// `springboard-bundle@<base>`, `no-map`.
+pub fn bundle_reservation(range: MemRange) -> Reservation<'static> {
+    Reservation { name: BUNDLE_NODE, range, no_map: true }
 }
 
 impl Handoff<'_> {
@@ -93,12 +106,7 @@ impl Handoff<'_> {
             Some(_) => (&all, &[]),
             None => (&all[..3], &["linux,initrd-start", "linux,initrd-end"]),
         };
-        let stub = Reservation { name: STUB_NODE, range: self.resident, no_map: true };
-        let reservations = match self.kept_bundle {
-            Some(range) => [stub, Reservation { name: BUNDLE_NODE, range, no_map: true }],
-            None => [stub, stub],
-        };
-        let reserve = &reservations[..1 + usize::from(self.kept_bundle.is_some())];
+        let reserve = self.reserve;
         let method: &[u8] = match self.psci {
             Some(Conduit::Hvc) => b"hvc\0",
             Some(Conduit::Smc) | None => b"smc\0",

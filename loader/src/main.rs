@@ -22,6 +22,7 @@ mod entry;
 mod error;
 mod exceptions;
 mod handoff;
+mod kernel_view;
 mod kho;
 mod mem;
 mod occupied;

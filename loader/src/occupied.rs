@@ -1,25 +1,29 @@
 //! The regions a placement plan must keep clear of, collected without a heap.
 
-use image_formats::fdt::MemRange;
+use image_formats::fdt::{MAX_MEMRESERVE, MAX_RESERVED_MEMORY};
 use image_formats::placement::Region;
+
+/// springboard, its DTB, the bundle, the resident region, a KHO FDT and scratch array, then
+/// the reservations of the firmware's DTB and of an entry's own.
+const CAPACITY: usize = 6 + 2 * (MAX_MEMRESERVE + MAX_RESERVED_MEMORY);
 
 /// The regions the plan must keep clear of: springboard, the stub, the DTB, the bundle and
 /// everything the DTB reserves.
 pub struct Occupied {
-    regions: [Region; 40],
+    regions: [Region; CAPACITY],
     len: usize,
 }
 
 impl Default for Occupied {
     fn default() -> Self {
         const NONE: Region = Region { base: 0, size: 0, what: "" };
-        Self { regions: [NONE; 40], len: 0 }
+        Self { regions: [NONE; CAPACITY], len: 0 }
     }
 }
 
 impl Occupied {
-    /// Adds a region; empty ones are dropped. Past 40 regions the last slot is widened to
-    /// cover the new one too, so nothing is ever forgotten (only the plan gets stricter).
+    /// Adds a region; empty ones are dropped. Past [`CAPACITY`] regions (more than the loader
+    /// pushes) the last slot is widened to cover the new one too, so nothing is ever forgotten.
     pub fn push(&mut self, base: u64, size: u64, what: &'static str) {
         if size == 0 {
             return;
@@ -37,13 +41,5 @@ impl Occupied {
 
     pub fn as_slice(&self) -> &[Region] {
         &self.regions[..self.len]
-    }
-
-    /// The first region that overlaps `r`.
-    pub fn overlapping(&self, r: MemRange) -> Option<&'static str> {
-        self.as_slice()
-            .iter()
-            .find(|o| o.base < r.end() && r.base < o.base.saturating_add(o.size))
-            .map(|o| o.what)
     }
 }

@@ -3,6 +3,7 @@
 //! Run them with `cargo xtask test`, which builds the firmware and fetches the kernels.
 
 pub mod assets;
+pub mod dtb;
 pub mod elf;
 pub mod guest;
 pub mod qemu;

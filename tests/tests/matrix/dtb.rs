@@ -8,66 +8,17 @@ use crate::common::{
     assets, boots, line_says, read, real_bundle, refuses, tiny_bundle, tiny_bundle_file, virt,
     write, DRAM, INITRD_BASE, KERNEL_BASE, POWER_OFF,
 };
+use qemu_tests::dtb::{cells, dump_virt, fdtput, reserve, run_tool};
 use qemu_tests::elf::{self, Segment};
 use std::path::{Path, PathBuf};
-use std::process::Command;
 
 /// Where a test plants a bundle that only the DTB names. Not 0x48000000: without `-initrd`,
 /// QEMU puts the `-dtb` there.
 const PLANTED: u64 = 0x5000_0000;
 
-/// Runs a tool and insists it succeeded.
-fn run_tool(program: &str, args: &[&str]) -> Vec<u8> {
-    let out =
-        Command::new(program).args(args).output().unwrap_or_else(|e| panic!("{program}: {e}"));
-    assert!(
-        out.status.success(),
-        "{program} {}: {}",
-        args.join(" "),
-        String::from_utf8_lossy(&out.stderr)
-    );
-    out.stdout
-}
-
-/// QEMU's DTB for `virt,virtualization=on`, Cortex-A57, 1 GiB, with springboard as `-kernel`
-/// and nothing else, written to `matrix-NAME.dtb`.
+/// QEMU's DTB for `virt,virtualization=on`, written to `matrix-NAME.dtb`.
 fn qemu_dtb(name: &str) -> PathBuf {
-    let path = assets().work_file(&format!("matrix-{name}.dtb"));
-    let machine = format!("virt,virtualization=on,dumpdtb={}", path.display());
-    let kernel = assets().springboard.display().to_string();
-    run_tool(
-        "qemu-system-aarch64",
-        &[
-            "-M",
-            &machine,
-            "-cpu",
-            "cortex-a57",
-            "-m",
-            "1G",
-            "-smp",
-            "1",
-            "-nic",
-            "none",
-            "-display",
-            "none",
-            "-monitor",
-            "none",
-            "-serial",
-            "null",
-            "-kernel",
-            &kernel,
-        ],
-    );
-    path
-}
-
-/// `fdtput [OPTIONS] DTB NODE [PROPERTY [VALUE...]]`.
-fn fdtput(options: &[&str], dtb: &Path, rest: &[&str]) {
-    let file = dtb.display().to_string();
-    let mut args = options.to_vec();
-    args.push(&file);
-    args.extend(rest);
-    run_tool("fdtput", &args);
+    dump_virt(assets(), "virt,virtualization=on", &format!("matrix-{name}"))
 }
 
 /// Adds a node `path` with `compatible = "arm,pl011"` and a `reg` at `base` (4 KiB), and
@@ -80,11 +31,6 @@ fn uart_at(dtb: &Path, base: u64) {
     let (hi, lo) = (format!("{:x}", base >> 32), format!("{:x}", base & 0xffff_ffff));
     fdtput(&["-t", "x"], dtb, &[&node, "reg", &hi, &lo, "0", "1000"]);
     fdtput(&["-t", "s"], dtb, &["/chosen", "stdout-path", &node]);
-}
-
-/// Two cells of a 64-bit number, for `fdtput -t x`.
-fn cells(value: u64) -> [String; 2] {
-    [format!("{:x}", value >> 32), format!("{:x}", value & 0xffff_ffff)]
 }
 
 /// Sets `/chosen` `linux,initrd-start` and `-end` (64-bit) to `[start, start + size)`.
@@ -137,9 +83,13 @@ fn memreserve_over_all_of_dram_is_refused() {
 }
 
 #[test]
-fn memreserve_over_all_dram_below_the_resident_region_leaves_no_room_for_the_kernel() {
+fn memreserve_over_all_dram_but_the_bundle_and_dtb_leaves_no_room_for_the_kernel() {
+    // Free: 0x48000000..0x48400000, where QEMU put the bundle and the DTB (0x48200000), and
+    // the resident region at the top: no 2 MiB boundary left for the kernel.
     let dtb = qemu_dtb("dtb-memreserve-below");
-    memreserve(&dtb, DRAM.0, DRAM.1 - 0x2000);
+    memreserve(&dtb, DRAM.0, INITRD_BASE - DRAM.0);
+    let free_end = INITRD_BASE + 0x40_0000;
+    memreserve(&dtb, free_end, DRAM.0 + DRAM.1 - 0x2000 - free_end);
     let qemu = virt("dtb-memreserve-below").dtb(&dtb).initrd(tiny_bundle_file());
     refuses(qemu, "placement");
 }
@@ -149,15 +99,7 @@ fn reserved_memory_over_the_bundle_is_refused() {
     // A `no-map` reservation over the bundle that QEMU puts at 0x48000000: handing the kernel
     // an initrd inside it would have Linux drop the initrd.
     let dtb = qemu_dtb("dtb-reserved-over-bundle");
-    let node = format!("/reserved-memory/hostile@{INITRD_BASE:x}");
-    fdtput(&["-c"], &dtb, &["/reserved-memory"]);
-    fdtput(&["-t", "x"], &dtb, &["/reserved-memory", "#address-cells", "2"]);
-    fdtput(&["-t", "x"], &dtb, &["/reserved-memory", "#size-cells", "2"]);
-    fdtput(&[], &dtb, &["/reserved-memory", "ranges"]);
-    fdtput(&["-c"], &dtb, &[&node]);
-    let [hi, lo] = cells(INITRD_BASE);
-    fdtput(&["-t", "x"], &dtb, &[&node, "reg", &hi, &lo, "0", "100000"]);
-    fdtput(&[], &dtb, &[&node, "no-map"]);
+    reserve(&dtb, "hostile", INITRD_BASE, 0x10_0000, true);
     let qemu = virt("dtb-reserved-over-bundle").dtb(&dtb).initrd(tiny_bundle_file());
     refuses(qemu, "bundle-range");
 }

@@ -1,6 +1,7 @@
 //! The test initramfs: Debian's static busybox and an `/init` that prints one marker line with
-//! `uname -r`, then the kernel command line and the CPU vulnerability states the kernel reports
-//! (its Spectre mitigations), then powers the machine off. [`base`] is the
+//! `uname -r`, then the kernel command line, the `/reserved-memory` nodes of the DTB it was
+//! given and the CPU vulnerability states it reports (its Spectre mitigations), then powers
+//! the machine off. [`base`] is the
 //! busybox part that the kexec guest initramfs (`guest.rs`) builds on too.
 
 use super::{apt, cmd};
@@ -11,13 +12,14 @@ use std::path::{Path, PathBuf};
 /// `/init`. Only `/bin/busybox` and `/bin/sh` exist, so every applet is called through
 /// busybox. `poweroff -f` makes Linux call PSCI `SYSTEM_OFF`, and QEMU exits with status 0.
 pub const INIT: &str = r#"#!/bin/sh
-# springboard's test init: one marker line, the kernel command line, the CPU vulnerability
-# states, then power off.
+# springboard's test init: one marker line, the kernel command line, the reserved-memory
+# nodes, the CPU vulnerability states, then power off.
 /bin/busybox mount -t proc proc /proc
 exec >/dev/console 2>&1
 echo "SPRINGBOARD-USERSPACE-OK uname=$(/bin/busybox uname -r)"
 echo "SPRINGBOARD-CMDLINE $(/bin/busybox cat /proc/cmdline)"
 /bin/busybox mount -t sysfs sysfs /sys
+echo SPRINGBOARD-RESERVED-MEMORY $(/bin/busybox ls /proc/device-tree/reserved-memory)
 for f in /sys/devices/system/cpu/vulnerabilities/*; do
     echo "SPRINGBOARD-CPU-VULNERABILITY ${f##*/}: $(/bin/busybox cat $f)"
 done
