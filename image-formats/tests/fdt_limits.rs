@@ -48,7 +48,7 @@ fn board(memory: usize, memreserve: usize, reserved: usize) -> Vec<u8> {
     dts += "\t\tranges;\n";
     for n in 0..reserved {
         let r = range(n);
-        write!(dts, "\t\tr@{:x} {{ reg = <0 {:#x} 0 {:#x}>; }};\n", r.base, r.base, r.size)
+        writeln!(dts, "\t\tr@{:x} {{ reg = <0 {:#x} 0 {:#x}>; }};", r.base, r.base, r.size)
             .unwrap();
     }
     dts += "\t};\n};\n";
