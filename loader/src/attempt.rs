@@ -52,6 +52,9 @@ pub fn boot_entry(
     );
     let entry_dtb = dtb_payload.map(|p| EntryDtb::read(p.data, found)).transpose()?;
     let kho = kho::read(found)?;
+    if let (Some(entry_dtb), Some(_)) = (&entry_dtb, &kho) {
+        entry_dtb.can_carry_kho()?;
+    }
     let mut occupied = occupied(found, entry_dtb.as_ref());
     if let Some(k) = &kho {
         occupied.push(k.handover.fdt.base, k.handover.fdt.size, "KHO FDT");
@@ -86,6 +89,7 @@ pub fn boot_entry(
         el1,
         psci: psci_method(found, el1),
         seeds,
+        carry_kho: entry_dtb.as_ref().and(kho.as_ref()).map(|k| [k.handover.fdt, k.handover.array]),
     };
     let (banks, bank_count) = placement_banks(found, entry_dtb.as_ref())?;
     // Under KHO only the scratch ranges are free: the plan searches nothing else, and an

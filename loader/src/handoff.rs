@@ -75,6 +75,23 @@ pub struct Handoff<'a> {
     pub psci: Option<Conduit>,
     /// Fresh `/chosen/rng-seed` and `kaslr-seed`.
     pub seeds: Seeds,
+    /// The firmware DTB's Kexec HandOver ranges (`linux,kho-fdt`, `linux,kho-scratch`), to
+    /// write into an entry's own DTB so the kernel revives what the previous one preserved.
+    pub carry_kho: Option<[MemRange; 2]>,
+}
+
+/// `/chosen` property naming the Kexec HandOver FDT (Linux 6.16 `drivers/of/fdt.c`).
+const KHO_FDT: &str = "linux,kho-fdt";
+/// `/chosen` property naming the KHO scratch array.
+const KHO_SCRATCH: &str = "linux,kho-scratch";
+
+/// `<address size>` as two 64-bit cells each: the layout of the KHO properties with arm64's
+/// `#address-cells = #size-cells = 2` at the root.
+fn cell_pair(range: MemRange) -> [u8; 16] {
+    let mut out = [0; 16];
+    out[..8].copy_from_slice(&fdt::u64_cells(range.base));
+    out[8..].copy_from_slice(&fdt::u64_cells(range.size));
+    out
 }
 
 /// The reservation of the resident stub and state page: `springboard@<base>`, `no-map`.
@@ -90,22 +107,34 @@ pub fn bundle_reservation(range: MemRange) -> Reservation<'static> {
 
 impl Handoff<'_> {
     fn with_edits<R>(&self, f: impl FnOnce(&Edits) -> R) -> R {
-        let (start, end) = match self.initrd {
-            Some((base, size)) => (fdt::u64_cells(base), fdt::u64_cells(base + size)),
-            None => ([0; 8], [0; 8]),
-        };
         let kaslr = fdt::u64_cells(self.seeds.kaslr);
-        let all = [
-            ("bootargs", self.cmdline.property()),
-            ("rng-seed", &self.seeds.rng[..]),
-            ("kaslr-seed", &kaslr[..]),
-            ("linux,initrd-start", &start[..]),
-            ("linux,initrd-end", &end[..]),
-        ];
-        let (chosen_set, chosen_remove): (&[(&str, &[u8])], &[&str]) = match self.initrd {
-            Some(_) => (&all, &[]),
-            None => (&all[..3], &["linux,initrd-start", "linux,initrd-end"]),
+        let [start, end] = match self.initrd {
+            Some((base, size)) => [fdt::u64_cells(base), fdt::u64_cells(base + size)],
+            None => [[0; 8]; 2],
         };
+        let [kho_fdt, kho_scratch] = self.carry_kho.map_or([[0; 16]; 2], |k| k.map(cell_pair));
+        let mut set = [("", &[][..]); 7];
+        let mut len = 0;
+        let mut push = |name, value| {
+            set[len] = (name, value);
+            len += 1;
+        };
+        push("bootargs", self.cmdline.property());
+        push("rng-seed", &self.seeds.rng[..]);
+        push("kaslr-seed", &kaslr[..]);
+        let chosen_remove: &[&str] = match self.initrd {
+            Some(_) => {
+                push("linux,initrd-start", &start[..]);
+                push("linux,initrd-end", &end[..]);
+                &[]
+            }
+            None => &["linux,initrd-start", "linux,initrd-end"],
+        };
+        if self.carry_kho.is_some() {
+            push(KHO_FDT, &kho_fdt[..]);
+            push(KHO_SCRATCH, &kho_scratch[..]);
+        }
+        let chosen_set = &set[..len];
         let reserve = self.reserve;
         let method: &[u8] = match self.psci {
             Some(Conduit::Hvc) => b"hvc\0",

@@ -48,6 +48,19 @@ impl EntryDtb {
     }
 }
 
+impl EntryDtb {
+    /// Whether the KHO properties can be written as arm64 writes them: two address and two
+    /// size cells at the root.
+    pub fn can_carry_kho(&self) -> Result<(), BootError> {
+        match self.fdt.root().and_then(|root| root.child_cells()) {
+            Ok((2, 2)) => Ok(()),
+            _ => Err(BootError::EntryDtb {
+                why: "has no 2-cell addresses and sizes at its root for the KHO properties",
+            }),
+        }
+    }
+}
+
 /// The DRAM the plan may use: the firmware DTB's first bank, cut to the memory the entry's DTB
 /// declares when there is one.
 pub fn placement_banks(

@@ -58,10 +58,43 @@ fn kho_fdt() -> &'static Path {
     })
 }
 
+/// `springboard pack --dtb` of the 6.1 generic kernel, the test initramfs and QEMU's own DTB:
+/// an entry that brings its own DTB, without KHO properties.
+fn bundle_with_own_dtb() -> PathBuf {
+    let dtb = dump_virt(assets(), "virt,virtualization=on", "kho-entry-own");
+    let out = assets().work_file("kho-entry-dtb.bundle");
+    let status = std::process::Command::new(&assets().cli)
+        .arg("pack")
+        .arg("--kernel")
+        .arg(&assets().kernel("6.1-generic").path)
+        .arg("--initrd")
+        .arg(&assets().initramfs)
+        .args(["--cmdline", CMDLINE, "--dtb"])
+        .arg(&dtb)
+        .arg("-o")
+        .arg(&out)
+        .stdout(std::process::Stdio::null())
+        .status()
+        .expect("running springboard pack");
+    assert!(status.success(), "springboard pack --dtb failed");
+    out
+}
+
 /// A KHO machine: QEMU's DTB with `/chosen/linux,kho-fdt` and `linux,kho-scratch` (naming
 /// `array_size` bytes at [`ARRAY_AT`]), springboard's own resident region reserved as an
 /// earlier springboard leaves it when `reserved`, and the array holding `ranges`.
 fn kho_machine(name: &str, ranges: &[(u64, u64)], array_size: u64, reserved: bool) -> Qemu {
+    kho_machine_with(name, ranges, array_size, reserved, bundle())
+}
+
+/// [`kho_machine`] booting `bundle`.
+fn kho_machine_with(
+    name: &str,
+    ranges: &[(u64, u64)],
+    array_size: u64,
+    reserved: bool,
+    bundle: &Path,
+) -> Qemu {
     let dtb = dump_virt(assets(), "virt,virtualization=on", &format!("kho-{name}"));
     let fdt_size = std::fs::metadata(kho_fdt()).expect("the KHO FDT").len();
     for (prop, base, size) in
@@ -81,7 +114,7 @@ fn kho_machine(name: &str, ranges: &[(u64, u64)], array_size: u64, reserved: boo
     std::fs::write(&array_path, array).expect("writing the scratch array");
     Qemu::virt(&format!("kho-{name}"), "cortex-a57")
         .kernel(&assets().springboard)
-        .initrd(bundle())
+        .initrd(bundle)
         .dtb(&dtb)
         .load(kho_fdt(), KHO_FDT_AT)
         .load(&array_path, ARRAY_AT)
@@ -180,4 +213,20 @@ fn resident_region_neither_scratch_nor_reserved_is_refused() {
     let run = refuses(kho_machine("resident", &[SCRATCH], 16, false), "kho");
     let line = run.assert_has("springboard: error: kho:");
     assert!(line.contains("resident region 0x7fffe000"), "{line}");
+}
+
+#[test]
+fn an_entry_dtb_is_given_the_kho_properties_of_the_firmwares() {
+    // The kernel is told the entry's DTB: without the two properties a KHO kernel would not
+    // revive what the previous one preserved, and would allocate over it.
+    let qemu = kho_machine_with("entry-dtb", &[SCRATCH], 16, true, &bundle_with_own_dtb());
+    let userspace = format!("{USERSPACE}{}", assets().kernel("6.1-generic").release);
+    let run = qemu.forbid(&["springboard: error:"]).timeout(Duration::from_secs(120)).expect(
+        &["springboard: fdt: the entry's own DTB", "springboard: plan:", &userspace],
+        &assets().work,
+    );
+    let chosen = run.assert_has("SPRINGBOARD-CHOSEN");
+    assert!(chosen.contains("linux,kho-fdt") && chosen.contains("linux,kho-scratch"), "{chosen}");
+    let kernel = numbers_after(run.assert_has("springboard: plan:"), "kernel");
+    in_scratch(&run, "kernel", kernel[0], kernel[1]);
 }

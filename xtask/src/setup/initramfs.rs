@@ -1,6 +1,6 @@
 //! The test initramfs: Debian's static busybox and an `/init` that prints one marker line with
-//! `uname -r`, then the kernel command line, the `/reserved-memory` nodes of the DTB it was
-//! given and the CPU vulnerability states it reports (its Spectre mitigations), then powers
+//! `uname -r`, then the kernel command line, the `/reserved-memory` nodes and `/chosen`
+//! properties of the DTB it was given and the CPU vulnerability states it reports (its Spectre mitigations), then powers
 //! the machine off. [`base`] is the
 //! busybox part that the kexec guest initramfs (`guest.rs`) builds on too.
 
@@ -13,13 +13,14 @@ use std::path::{Path, PathBuf};
 /// busybox. `poweroff -f` makes Linux call PSCI `SYSTEM_OFF`, and QEMU exits with status 0.
 pub const INIT: &str = r#"#!/bin/sh
 # springboard's test init: one marker line, the kernel command line, the reserved-memory
-# nodes, the CPU vulnerability states, then power off.
+# nodes and chosen properties, the CPU vulnerability states, then power off.
 /bin/busybox mount -t proc proc /proc
 exec >/dev/console 2>&1
 echo "SPRINGBOARD-USERSPACE-OK uname=$(/bin/busybox uname -r)"
 echo "SPRINGBOARD-CMDLINE $(/bin/busybox cat /proc/cmdline)"
 /bin/busybox mount -t sysfs sysfs /sys
 echo SPRINGBOARD-RESERVED-MEMORY $(/bin/busybox ls /proc/device-tree/reserved-memory)
+echo SPRINGBOARD-CHOSEN $(/bin/busybox ls /proc/device-tree/chosen)
 for f in /sys/devices/system/cpu/vulnerabilities/*; do
     echo "SPRINGBOARD-CPU-VULNERABILITY ${f##*/}: $(/bin/busybox cat $f)"
 done
