@@ -89,6 +89,11 @@ pub enum BootError {
         /// What is wrong with it.
         why: &'static str,
     },
+    /// The loader's stack grew into .bss: its statics may be corrupt, nothing is handed over.
+    StackOverflow {
+        /// The stack's size.
+        size: usize,
+    },
     /// The resident stub cannot be installed.
     Stub {
         /// Where it was to go.
@@ -183,6 +188,7 @@ impl BootError {
             Self::Console { .. } => "console",
             Self::Stub { .. } => "stub",
             Self::EntryDtb { .. } => "dtb",
+            Self::StackOverflow { .. } => "stack",
             Self::Kernel(_) => "kernel",
             Self::Gzip(_) => "kernel-gzip",
             Self::Placement(_) => "placement",
@@ -238,6 +244,9 @@ impl fmt::Display for BootError {
                 "/chosen/stdout-path names a PL011 at {base:#x} that {what}; this report is on the board's UART"
             ),
             Self::EntryDtb { why } => write!(f, "the entry's own DTB {why}"),
+            Self::StackOverflow { size } => {
+                write!(f, "the loader's {size}-byte stack overflowed into .bss")
+            }
             Self::Stub { base, why: StubProblem::TooBig { len, room } } => {
                 write!(f, "the stub is {len} bytes, more than the {room} it has at {base:#x}")
             }

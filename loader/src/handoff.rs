@@ -4,7 +4,7 @@
 use crate::arch::{self, Conduit};
 use crate::console::Size;
 use crate::error::{BootError, StubProblem};
-use crate::{mem, say};
+use crate::{mem, say, stack};
 use image_formats::bundle::Payload;
 use image_formats::cmdline::{self, COMMAND_LINE_SIZE};
 use image_formats::fdt::{self, Edits, Fdt, MemRange, Reservation};
@@ -178,6 +178,8 @@ impl Handoff<'_> {
             }
             None => say!("fdt: no initrd"),
         }
+        let used = stack::used().map_err(|size| BootError::StackOverflow { size })?;
+        say!("stack: {} of {} used", Size(used as u64), Size(stack::size() as u64));
         arch::clean_dcache_to_poc(plan.kernel_entry, kernel_len);
         arch::clean_dcache_to_poc(plan.dtb, written as u64);
 

@@ -27,6 +27,7 @@ mod kho;
 mod mem;
 mod occupied;
 mod options;
+mod stack;
 mod state_page;
 
 use core::fmt;
@@ -41,6 +42,7 @@ extern "C" {
 /// the image, and the exception level it was entered at.
 #[no_mangle]
 extern "C" fn loader_main(x0: u64, image_base: u64, entry_el: u64) -> ! {
+    stack::paint();
     exceptions::install();
     let me = boot::Me { base: image_base, size: image_size(), entry_el };
     match boot::boot(x0, me) {
