@@ -30,6 +30,39 @@ pub fn hvc(x0: u64, x1: u64) -> [u64; 4] {
     [r0, r1, r2, r3]
 }
 
+/// `MPIDR_EL1` (at EL1: `VMPIDR_EL2`, which the stub sets to the real one).
+pub fn mpidr() -> u64 {
+    let v: u64;
+    // SAFETY: reading MPIDR_EL1 has no side effects.
+    unsafe { asm!("mrs {}, mpidr_el1", out(reg) v, options(nomem, nostack)) };
+    v
+}
+
+/// A PSCI call with `x0..x3` through the stub (`hvc #0`); returns `x0..x3` afterwards.
+pub fn hvc4(x: [u64; 4]) -> [u64; 4] {
+    let (r0, r1, r2, r3);
+    // SAFETY: as in `hvc`; a relayed CPU_SUSPEND either returns here or, after a power-down,
+    // resumes at the entry it names, which never comes back to this frame.
+    unsafe {
+        asm!("hvc #0", inout("x0") x[0] => r0, inout("x1") x[1] => r1, inout("x2") x[2] => r2,
+             inout("x3") x[3] => r3, clobber_abi("C"), options(nostack));
+    }
+    [r0, r1, r2, r3]
+}
+
+/// The same call straight to EL3 (`smc #0` from EL1, which `HCR_EL2.TSC = 0` lets through);
+/// only when EL3 is implemented.
+pub fn smc4(x: [u64; 4]) -> [u64; 4] {
+    let (r0, r1, r2, r3);
+    // SAFETY: EL3 firmware follows SMCCC (x0..x3 out, x4..x17 may change: clobber_abi); the
+    // calls the checks make it refuse or answer without suspending.
+    unsafe {
+        asm!("smc #0", inout("x0") x[0] => r0, inout("x1") x[1] => r1, inout("x2") x[2] => r2,
+             inout("x3") x[3] => r3, clobber_abi("C"), options(nostack));
+    }
+    [r0, r1, r2, r3]
+}
+
 /// What [`hvc_with_canaries`] found.
 #[repr(C)]
 pub struct Outcome {

@@ -110,6 +110,18 @@ el1_resume:
     bl      payload_resume
     b       .
 
+    // EL1, x0 = context: where a CPU that powered down in the CPU_SUSPEND check resumes,
+    // through the stub's secondary entry. A fresh stack; the check goes on in Rust with x0 and
+    // CurrentEL.
+    .global suspend_resume_entry
+suspend_resume_entry:
+    mrs     x1, CurrentEL
+    adrp    x9, __stack_top
+    add     x9, x9, :lo12:__stack_top
+    mov     sp, x9
+    bl      payload_suspend_resumed
+    b       .
+
     // The payload's own EL2 vectors, installed with HVC_SET_VECTORS. The lower-EL sync slot
     // answers the marker call itself and passes anything else to springboard's stub (its
     // address in probe_area), as a hypervisor that chains to the stub would.

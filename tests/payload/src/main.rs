@@ -7,8 +7,9 @@
 //! The flow: `payload_main` runs the checks that need nothing else, then starts
 //! [`probe::ROUNDS`] `HVC_SOFT_RESTART` round trips through the EL2 probe (`entry.S`); after
 //! the last one the probe returns to `payload_resume`, which checks what the probe saw, runs
-//! the checks that need the stub's address, prints the totals and powers off through the
-//! stub's PSCI relay.
+//! the checks that need the stub's address, the PSCI suspend checks ([`suspend`]), prints the
+//! totals and powers off through the stub's PSCI relay. A clause that cannot run where the
+//! payload runs (one that needs EL3, say) prints `conformance: <name>: skipped <why>`.
 #![no_std]
 #![no_main]
 
@@ -16,13 +17,16 @@ mod calls;
 mod checks;
 mod console;
 mod probe;
+mod suspend;
+mod wakeup;
 
 use core::sync::atomic::{AtomicU32, AtomicU64, Ordering};
 use image_formats::fdt;
 
-/// Checks passed and failed so far.
+/// Checks passed, failed and skipped so far.
 static PASSED: AtomicU32 = AtomicU32::new(0);
 static FAILED: AtomicU32 = AtomicU32::new(0);
+static SKIPPED: AtomicU32 = AtomicU32::new(0);
 
 /// Records and prints one check.
 pub fn check(name: &str, ok: bool, detail: core::fmt::Arguments) {
@@ -33,6 +37,12 @@ pub fn check(name: &str, ok: bool, detail: core::fmt::Arguments) {
         FAILED.fetch_add(1, Ordering::Relaxed);
         say!("{name}: FAIL {detail}");
     }
+}
+
+/// Records and prints a check that cannot run here, and why.
+pub fn skip(name: &str, why: core::fmt::Arguments) {
+    SKIPPED.fetch_add(1, Ordering::Relaxed);
+    say!("{name}: skipped {why}");
 }
 
 /// The DTB springboard passed in x0.
@@ -72,8 +82,23 @@ extern "C" fn payload_resume() -> ! {
     let seen = probe::read();
     checks::soft_restart(&seen);
     checks::after_soft_restart(&seen);
-    let (passed, failed) = (PASSED.load(Ordering::Relaxed), FAILED.load(Ordering::Relaxed));
-    say!("{passed} passed, {failed} failed");
+    suspend::run();
+    finish()
+}
+
+/// Where `suspend_resume_entry` (entry.S) goes on: x0 as the stub's secondary entry left it,
+/// and CurrentEL.
+#[no_mangle]
+extern "C" fn payload_suspend_resumed(context: u64, current_el: u64) -> ! {
+    suspend::resumed(context, current_el >> 2);
+    finish()
+}
+
+/// Prints the totals and powers off.
+fn finish() -> ! {
+    let passed = PASSED.load(Ordering::Relaxed);
+    let (failed, skipped) = (FAILED.load(Ordering::Relaxed), SKIPPED.load(Ordering::Relaxed));
+    say!("{passed} passed, {failed} failed, {skipped} skipped");
     calls::system_off()
 }
 
