@@ -106,9 +106,11 @@ fn stub_conforms_on_a_gicv3_cpu_with_sve_and_pauth() {
 
 /// After TF-A (BL33 = springboard with the payload appended; `springboard.handoff=el1` on the
 /// entry's command line, as a TF-A chain has no bootargs), every clause passes, the EL3 ones
-/// included. TF-A 2.8's QEMU platform cannot power a CPU down on CPU_SUSPEND (an `assert(0)`
-/// in `qemu_pwr_domain_suspend`), so the payload keeps a wake-up interrupt pending and TF-A
-/// abandons the power-down; a failed assertion would print `ASSERT:`.
+/// included. TF-A 2.8's QEMU platform cannot power a CPU down on CPU_SUSPEND: its
+/// `qemu_pwr_domain_suspend` is `assert(0)`, so the payload keeps a wake-up interrupt pending
+/// and TF-A abandons the power-down before calling it. Were it called, this release build
+/// (log level NOTICE) would print nothing and stop in `plat_panic_handler`: the run would time
+/// out after the `reset-vectors-restores-the-stub` line.
 #[test]
 fn stub_conforms_after_tfa() {
     let assets = Assets::get();
@@ -134,7 +136,7 @@ fn stub_conforms_after_tfa() {
     Qemu::virt("conformance-tfa", "cortex-a57")
         .machine(MACHINE)
         .arg(["-bios", &flash.display().to_string()])
-        .forbid(&[": FAIL", "ASSERT:", "PANIC"])
+        .forbid(&[": FAIL"])
         .timeout(std::time::Duration::from_secs(60))
         .expect(&milestones, &assets.work);
 }
