@@ -9,6 +9,7 @@
 #[cfg(feature = "alloc")]
 extern crate alloc;
 
+pub mod boot;
 pub mod bundle;
 pub mod cmdline;
 #[cfg(feature = "alloc")]

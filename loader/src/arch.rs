@@ -87,14 +87,7 @@ pub unsafe fn soft_restart(entry: u64, arg0: u64, arg1: u64) -> ! {
     }
 }
 
-/// How PSCI is reached (the DTB's `/psci/method`).
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum Conduit {
-    /// `smc #0` to EL3 (QEMU `virt` with `virtualization=on`, TF-A).
-    Smc,
-    /// `hvc #0` to EL2.
-    Hvc,
-}
+pub use image_formats::boot::Conduit;
 
 /// PSCI 1.1 `SYSTEM_OFF` function ID (Arm DEN 0022D, 5.1).
 const PSCI_SYSTEM_OFF: u64 = 0x8400_0008;

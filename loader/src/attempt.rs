@@ -1,21 +1,20 @@
-//! One attempt at booting one bundle entry: verify its payloads, plan where everything goes,
-//! copy the kernel, and hand off. Returns only with the reason it failed; nothing is written
-//! outside the plan before every check has passed.
+//! One attempt at booting one bundle entry: verify its payloads, ask the boot model
+//! (`image_formats::boot`) what the kernel is told and where everything goes, carry out its
+//! writes, and hand off. Returns only with the reason it failed; nothing is written outside
+//! the model's plan, and only after every check has passed.
 
-use crate::arch::Conduit;
 use crate::boot::Found;
 use crate::console::Size;
 use crate::error::BootError;
-use crate::handoff::{bundle_reservation, entry_text, stub_reservation, Cmdline, Handoff};
-use crate::kernel_view::{placement_banks, EntryDtb, Reservations};
-use crate::occupied::Occupied;
+use crate::handoff::{entry_text, Cmdline, Handoff};
 use crate::state_page::StatePage;
 use crate::{kho, mem, options, say};
+use image_formats::boot::{self, EntryFacts, EntryPlan, Machine};
 use image_formats::bundle::{Bundle, Payload};
-use image_formats::fdt::MemRange;
+use image_formats::fdt::{self, Fdt, MemRange, Summary};
 use image_formats::gzip::Member;
 use image_formats::image::{ImageHeader, HEADER_LEN};
-use image_formats::placement::{self, KernelRequest, Request};
+use image_formats::placement::KernelRequest;
 use image_formats::state::Mode;
 
 /// Boots entry `index` of the bundle.
@@ -50,114 +49,123 @@ pub fn boot_entry(
         image.len(),
         if image.gzip.is_some() { ", gzip-compressed in the bundle" } else { "" }
     );
-    let entry_dtb = dtb_payload.map(|p| EntryDtb::read(p.data, found)).transpose()?;
+    let own_dtb = dtb_payload.map(|p| own_dtb(p.data)).transpose()?;
     let kho = kho::read(found)?;
-    if let (Some(entry_dtb), Some(_)) = (&entry_dtb, &kho) {
-        entry_dtb.can_carry_kho()?;
+    if let (Some((fdt, _)), Some(_)) = (&own_dtb, &kho) {
+        can_carry_kho(fdt)?;
     }
-    let mut occupied = occupied(found, entry_dtb.as_ref());
-    if let Some(k) = &kho {
-        occupied.push(k.handover.fdt.base, k.handover.fdt.size, "KHO FDT");
-        occupied.push(k.handover.array.base, k.handover.array.size, "KHO scratch array");
-    }
-    let keep_bundle = page.state.mode == Mode::Sequence;
-    page.state.bundle =
-        keep_bundle.then_some((found.bundle_base, found.bundle.total_size() as u64));
-    let kept = page.state.bundle.map(|(base, size)| bundle_reservation(MemRange { base, size }));
-    let mut reservations = Reservations::new(stub_reservation(found.resident), kept);
-    if let Some(entry_dtb) = &entry_dtb {
-        reservations.carry(found, entry_dtb);
-        say!(
-            "fdt: the entry's own DTB: {} reservations carried from the firmware's, memory cut to what both declare",
-            reservations.as_slice().len() - 1 - usize::from(kept.is_some())
-        );
-    }
-    let initrd_range = initrd.map(|p| (found.bundle_base + p.offset, p.data.len() as u64));
     let kernel_cmdline = match cmdline {
         Some(p) => Cmdline::from_payload(p)?,
         None => Cmdline::from_bootargs(found.summary.bootargs.unwrap_or(""))?,
     };
     let entry_handoff = cmdline.map(|p| options::handoff(entry_text(p))).transpose()?.flatten();
-    let el1 = entry_handoff.unwrap_or(found.options.el1);
-    let (seeds, seed_source) = page.seeds();
-    let mut hand = Handoff {
-        dtb: entry_dtb.as_ref().map_or(found.dtb, |e| e.fdt),
-        cmdline: &kernel_cmdline,
-        initrd: initrd_range,
-        resident: found.resident,
-        reserve: reservations.as_slice(),
-        el1,
-        psci: psci_method(found, el1),
-        seeds,
-        carry_kho: entry_dtb.as_ref().and(kho.as_ref()).map(|k| [k.handover.fdt, k.handover.array]),
-    };
-    let (banks, bank_count) = placement_banks(found, entry_dtb.as_ref())?;
-    // Under KHO only the scratch ranges are free: the plan searches nothing else, and an
-    // initrd the bundle holds outside them is copied into them.
-    let kho_banks = kho.as_ref().map(|k| k.scratch.within(&banks[..bank_count]));
-    let dram_banks = kho_banks.as_ref().map_or(&banks[..bank_count], |b| b.as_slice());
-    let initrd_outside_kho = |(base, size): (u64, u64)| match &kho {
-        Some(k) => !k.scratch.contains(base, size),
-        None => false,
-    };
-    let copy_initrd = keep_bundle || initrd_range.is_some_and(initrd_outside_kho);
-    let placement_error = |e| match kho {
-        Some(_) => BootError::KhoPlacement(e),
-        None => BootError::Placement(e),
-    };
-    let request = Request {
-        dram: dram_banks,
-        occupied: occupied.as_slice(),
+    let keep_bundle = page.state.mode == Mode::Sequence;
+    let machine = machine(found);
+    let facts = EntryFacts {
         kernel: KernelRequest {
             load_offset: header.load_offset(),
             footprint: header.footprint(image.len()),
             anywhere: header.anywhere(),
         },
-        dtb_size: hand.dtb_size_bound() as u64,
-        initrd: initrd_range
-            .filter(|_| !copy_initrd)
-            .map(|(base, size)| placement::Range { base, size }),
+        kernel_len: image.len(),
+        initrd: initrd
+            .map(|p| MemRange { base: found.bundle_base + p.offset, size: p.data.len() as u64 }),
+        own_dtb: own_dtb.as_ref().map(|(_, summary)| summary),
+        keep_bundle,
+        el1: entry_handoff.unwrap_or(found.options.el1),
     };
-    let plan = placement::plan(&request).map_err(placement_error)?;
+    let model_kho = kho.as_ref().map(|k| boot::Kho { handover: k.handover, scratch: &k.scratch });
+    let view = boot::view(&machine, &facts, model_kho.as_ref())?;
+    if own_dtb.is_some() {
+        say!(
+            "fdt: the entry's own DTB: {} reservations carried from the firmware's, memory cut to what both declare",
+            view.carried
+        );
+    }
+    let (seeds, seed_source) = page.seeds();
+    let mut hand = Handoff {
+        dtb: own_dtb.as_ref().map_or(found.dtb, |(fdt, _)| *fdt),
+        cmdline: &kernel_cmdline,
+        // Where the initrd ends up is planned below; the DTB's size depends only on whether
+        // there is one.
+        initrd: facts.initrd.map(|r| (r.base, r.size)),
+        resident: found.resident,
+        reserve: view.reservations(),
+        enter: view.enter,
+        psci: view.psci,
+        seeds,
+        carry_kho: view.carry_kho,
+    };
+    let plan = boot::place(&facts, &view, hand.dtb_size_bound() as u64)?;
+    hand.initrd = plan.initrd.map(|r| (r.base, r.size));
     say!(
         "plan: kernel {:#x}..{:#x} (entry {:#x}), dtb {:#x}",
-        plan.kernel_base,
-        plan.kernel_end,
-        plan.kernel_entry,
-        plan.dtb
+        plan.placement.kernel_base,
+        plan.placement.kernel_end,
+        plan.placement.kernel_entry,
+        plan.dtb.base
     );
-    // A kept bundle must survive the kernel, but Linux frees its initrd once unpacked, and
-    // reserves it before it reads /reserved-memory, so a `no-map` bundle around it fails to
-    // reserve ("failed to reserve memory for node"). The kernel gets a copy instead.
-    let initrd_copy = match (copy_initrd, initrd) {
-        (true, Some(p)) => {
-            let len = p.data.len() as u64;
-            Some((placement::place_initrd_copy(&request, &plan, len).map_err(placement_error)?, p))
-        }
-        _ => None,
-    };
-    if let Some((base, p)) = initrd_copy {
-        hand.initrd = Some((base, p.data.len() as u64));
-    }
-    // SAFETY: the plan gives `[kernel_entry, kernel_end)` to the kernel, at least
-    // `image.len()` bytes; it overlaps none of springboard, the stub, the DTB, the bundle or
-    // any reserved range, and lies in DRAM.
-    let dest = unsafe { mem::bytes_mut(plan.kernel_entry, image.len()) };
-    image.copy_to(dest)?;
-    say!("kernel: {} {} to {:#x}", image.verb(), Size(image.len()), plan.kernel_entry);
-    if let Some((base, p)) = initrd_copy {
-        // SAFETY: `place_initrd_copy` found `[base, base + len)` in DRAM, clear of the kernel,
-        // its DTB and everything `occupied` lists (springboard, the stub, the bundle, ...).
-        let dest = unsafe { mem::bytes_mut(base, p.data.len() as u64) };
-        dest.copy_from_slice(p.data);
-        let why = if keep_bundle { "the bundle stays resident" } else { "outside the KHO scratch" };
-        say!("initrd: copied {} to {base:#x} ({why})", Size(dest.len() as u64));
-    }
+    copy_into_place(&image, &plan, initrd, keep_bundle)?;
+    page.state.bundle = keep_bundle.then_some((machine.bundle.base, machine.bundle.size));
     say!("state: seeds from {seed_source}; boot {} recorded", page.state.boot_counter);
     page.commit();
-    hand.go(&plan, image.len(), found.me.entry_el)
+    hand.go(&plan)
 }
 
+/// What the model needs to know of springboard, its DTB, the bundle and the console.
+fn machine<'f>(found: &'f Found) -> Machine<'f, 'static> {
+    Machine {
+        summary: &found.summary,
+        dtb: MemRange { base: found.dtb_addr, size: found.dtb.totalsize() as u64 },
+        image: MemRange { base: found.me.base, size: found.me.size },
+        resident: found.resident,
+        bundle: MemRange { base: found.bundle_base, size: found.bundle.total_size() as u64 },
+        console: crate::console::pl011_base().map(|base| MemRange { base, size: 0x1000 }),
+        entry_el: found.me.entry_el as u8,
+    }
+}
+
+/// Copies (or inflates) the kernel and copies an initrd out of the bundle, where the plan
+/// says.
+fn copy_into_place(
+    image: &KernelImage,
+    plan: &EntryPlan,
+    initrd: Option<Payload<'static>>,
+    keep_bundle: bool,
+) -> Result<(), BootError> {
+    // SAFETY: `plan.kernel` is one of the plan's writes (`EntryPlan::writes`): in DRAM, clear
+    // of springboard, the DTBs, the bundle, the console, every reservation and the other
+    // writes.
+    let dest = unsafe { mem::bytes_mut(plan.kernel.base, plan.kernel.size) };
+    image.copy_to(dest)?;
+    say!("kernel: {} {} to {:#x}", image.verb(), Size(image.len()), plan.kernel.base);
+    if let (Some((_, to)), Some(p)) = (plan.initrd_copy, initrd) {
+        // SAFETY: as above, for the initrd copy's range.
+        let dest = unsafe { mem::bytes_mut(to, p.data.len() as u64) };
+        dest.copy_from_slice(p.data);
+        let why = if keep_bundle { "the bundle stays resident" } else { "outside the KHO scratch" };
+        say!("initrd: copied {} to {to:#x} ({why})", Size(p.data.len() as u64));
+    }
+    Ok(())
+}
+
+/// An entry's own DTB and what it says.
+fn own_dtb(data: &'static [u8]) -> Result<(Fdt<'static>, Summary<'static>), BootError> {
+    let fdt = Fdt::new(data).map_err(BootError::Dtb)?;
+    let summary = fdt::summarize(&fdt).map_err(BootError::Dtb)?;
+    Ok((fdt, summary))
+}
+
+/// Whether the KHO properties can be written into an entry's own DTB as arm64 writes them:
+/// two address and two size cells at the root.
+fn can_carry_kho(fdt: &Fdt) -> Result<(), BootError> {
+    match fdt.root().and_then(|root| root.child_cells()) {
+        Ok((2, 2)) => Ok(()),
+        _ => Err(BootError::Plan(boot::Refusal::EntryDtb {
+            why: "has no 2-cell addresses and sizes at its root for the KHO properties",
+        })),
+    }
+}
 /// The kernel as the bundle holds it: a plain Image, or an `Image.gz` inflated while copying.
 struct KernelImage<'a> {
     data: &'a [u8],
@@ -213,25 +221,6 @@ impl<'a> KernelImage<'a> {
     }
 }
 
-/// springboard, the DTB, the bundle, everything the firmware's DTB and an entry's own DTB
-/// reserve, and the resident region (checked free of the others by `boot`).
-fn occupied(found: &Found, entry: Option<&EntryDtb>) -> Occupied {
-    let mut occupied = Occupied::default();
-    occupied.push(found.me.base, found.me.size, "springboard");
-    occupied.push(found.dtb_addr, found.dtb.totalsize() as u64, "dtb");
-    occupied.push(found.bundle_base, found.bundle.total_size() as u64, "bundle");
-    occupied.push(found.resident.base, found.resident.size, "resident stub");
-    for summary in core::iter::once(&found.summary).chain(entry.map(|e| &e.summary)) {
-        for r in summary.memreserve.iter() {
-            occupied.push(r.base, r.size, "memreserve");
-        }
-        for r in summary.reserved_memory.iter() {
-            occupied.push(r.base, r.size, "reserved-memory");
-        }
-    }
-    occupied
-}
-
 /// Payload `index`, after its CRC32 matched.
 fn verified(bundle: &Bundle<'static>, index: usize) -> Result<Payload<'static>, BootError> {
     let payload =
@@ -246,19 +235,4 @@ fn verified(bundle: &Bundle<'static>, index: usize) -> Result<Payload<'static>, 
         payload.crc32
     );
     Ok(payload)
-}
-
-/// The kernel's PSCI conduit. Entered at EL1 there is no EL2 of springboard's: keep the one the
-/// firmware's DTB names (`hvc` on QEMU `virt` without EL2). A kernel entered at EL1 above the
-/// stub reaches PSCI through it (`hvc`); one entered at EL2 can only use `smc` (its `hvc` would
-/// trap to itself), whatever an earlier EL1 hand-off wrote into the DTB that kexec passed on.
-fn psci_method(found: &Found, el1: bool) -> Option<Conduit> {
-    if found.me.entry_el < 2 {
-        return match found.summary.psci_method {
-            Some("hvc") => Some(Conduit::Hvc),
-            Some("smc") => Some(Conduit::Smc),
-            _ => None,
-        };
-    }
-    Some(if el1 { Conduit::Hvc } else { Conduit::Smc })
 }

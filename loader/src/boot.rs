@@ -7,6 +7,7 @@ use crate::error::BootError;
 use crate::options::Options;
 use crate::state_page::{self, StatePage};
 use crate::{arch, attempt, bundle_source, console_pick, dtb, say};
+use image_formats::boot::{self as plan, Refusal};
 use image_formats::bundle::Bundle;
 use image_formats::bundle::DEFAULT_BOOTLIMIT;
 use image_formats::fdt::{self, Fdt, MemRange, Summary};
@@ -32,8 +33,6 @@ pub struct Found {
     pub dtb_addr: u64,
     /// What it says.
     pub summary: Summary<'static>,
-    /// The first DRAM bank.
-    pub dram: MemRange,
     /// The resident stub region (stub + state page).
     pub resident: MemRange,
     /// The bundle and its address.
@@ -84,15 +83,10 @@ pub fn boot(x0: u64, me: Me) -> Result<core::convert::Infallible, BootError> {
         // with the DTB it was given, exactly as it was first started.
         unsafe { arch::soft_restart(me.base, found.addr, 0) }
     }
-    let dram = summary.memory.iter().next().copied().ok_or(BootError::NoMemory)?;
+    let dram = summary.memory.iter().next().copied().ok_or(Refusal::NoMemory)?;
     say!("memory: {:#x}..{:#x} ({})", dram.base, dram.end(), Size(dram.size));
-    let resident = resident_region(dram, board.resident_size)?;
     let dtb_range = MemRange { base: found.addr, size: found.fdt.totalsize() as u64 };
-    if dtb_range.overlaps(&resident) {
-        let (base, size) = (dtb_range.base, dtb_range.size);
-        return Err(BootError::DtbOverlaps { base, size, with: "the resident region" });
-    }
-    resident_is_free(resident, &summary, image)?;
+    let resident = plan::resident_region(&summary, image, dtb_range, board.resident_size)?;
     let options = Options::parse(summary.bootargs.unwrap_or(""))?;
     let earlier = state_page::earlier(resident);
     let kept = earlier.as_ref().filter(|_| !options.clear_state).and_then(Kept::of);
@@ -102,7 +96,6 @@ pub fn boot(x0: u64, me: Me) -> Result<core::convert::Infallible, BootError> {
         dtb: found.fdt,
         dtb_addr: found.addr,
         summary,
-        dram,
         resident,
         bundle: located.bundle,
         bundle_base: located.base,
@@ -204,39 +197,6 @@ fn print_outcomes(found: &Found, record: &State, prefix: &str) -> usize {
         say!("{prefix}: entry {index} \"{}\": {outcome:?}", entry.name);
     }
     failed
-}
-
-/// The resident region: the top `size` bytes of the first DRAM bank, which must be large
-/// enough to keep something below it and end on a page boundary (the stub's vectors need
-/// 2 KiB alignment, the state page a page of its own).
-fn resident_region(bank: MemRange, size: u64) -> Result<MemRange, BootError> {
-    const PAGE: u64 = 0x1000;
-    if bank.end() % PAGE != 0 {
-        return Err(BootError::FirstBank { bank, why: "does not end on a 4 KiB page boundary" });
-    }
-    if bank.size <= size {
-        return Err(BootError::FirstBank { bank, why: "is not larger than the resident region" });
-    }
-    Ok(MemRange { base: bank.end() - size, size })
-}
-
-/// Refuses a resident region over springboard's image or a reservation of the DTB, before its
-/// state page is read. A reservation of exactly the region is the `springboard@…` node an
-/// earlier run wrote (the kernel it booted kexec'd this one with that DTB): it is reused.
-fn resident_is_free(
-    resident: MemRange,
-    summary: &Summary,
-    image: MemRange,
-) -> Result<(), BootError> {
-    let reserved = summary.memreserve.iter().map(|r| (*r, "memreserve"));
-    let reserved = reserved.chain(summary.reserved_memory.iter().map(|r| (*r, "reserved-memory")));
-    let others = [(image, "springboard image")].into_iter().chain(reserved);
-    for (other, with) in others.filter(|(r, _)| *r != resident) {
-        if resident.overlaps(&other) {
-            return Err(BootError::Resident { base: resident.base, with });
-        }
-    }
-    Ok(())
 }
 
 /// Makes the console the PL011 that `/chosen/stdout-path` names, unless it is refused

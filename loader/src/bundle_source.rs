@@ -19,6 +19,7 @@ use crate::boot::Me;
 use crate::console::Size;
 use crate::error::BootError;
 use crate::{mem, say};
+use image_formats::boot;
 use image_formats::bundle::{Bundle, BundleError};
 use image_formats::fdt::{MemRange, Summary};
 use image_formats::state::{self, State};
@@ -122,7 +123,10 @@ pub fn find(
             (None, None) => return Err(BootError::NoBundle),
         },
     };
-    check_range(summary, me, resident, range, source)?;
+    let image = MemRange { base: me.base, size: me.size };
+    boot::check_bundle_range(summary, image, resident, range).inspect_err(|_| {
+        say!("bundle: {:#x}+{:#x} ({}) refused", range.base, range.size, source.describe());
+    })?;
     // SAFETY: the range lies inside a DRAM bank of the DTB and overlaps neither springboard
     // nor the resident region (checked above). Firmware put the bundle there (the initrd), or
     // it is the tail of the file that was loaded as springboard (appended), beyond .bss and
@@ -156,45 +160,6 @@ pub fn find(
         bundle.entries().count()
     );
     Ok(Located { base: range.base, bundle })
-}
-
-/// Refuses a bundle range outside DRAM or over springboard, the resident region or a
-/// reservation of the DTB, before any byte of it is read.
-fn check_range(
-    summary: &Summary,
-    me: &Me,
-    resident: MemRange,
-    range: MemRange,
-    source: Source,
-) -> Result<(), BootError> {
-    let (base, size) = (range.base, range.size);
-    let in_dram = range.base.checked_add(range.size).is_some()
-        && summary.memory.iter().any(|bank| bank.base <= base && range.end() <= bank.end());
-    if !in_dram {
-        say!("bundle: {base:#x}+{size:#x} ({}) is outside DRAM", source.describe());
-        return Err(BootError::BundleOutsideDram { base, size });
-    }
-    let image = MemRange { base: me.base, size: me.size };
-    let mine = [(image, "springboard's image"), (resident, "the resident region")];
-    // The kernel is told about every reservation of the DTB; it would refuse an initrd handed
-    // over in place inside one. A reservation of exactly the bundle is the one an earlier run
-    // made for the bundle it kept (`springboard-bundle@…`), and is rewritten.
-    let reserved = summary.memreserve.iter().map(|r| (*r, "a /memreserve/ entry"));
-    let reserved = reserved
-        .chain(summary.reserved_memory.iter().map(|r| (*r, "a /reserved-memory range")))
-        .filter(|(r, _)| *r != range);
-    for (other, with) in mine.into_iter().chain(reserved) {
-        if range.overlaps(&other) {
-            say!(
-                "bundle: {base:#x}+{size:#x} ({}) overlaps {with} at {:#x}+{:#x}",
-                source.describe(),
-                other.base,
-                other.size
-            );
-            return Err(BootError::BundleOverlaps { base, size, with });
-        }
-    }
-    Ok(())
 }
 
 /// `[base + linker image_size, base + header image_size)` when the running header's

@@ -19,8 +19,9 @@ pub struct Found {
 const HEADER_LEN: u64 = 40;
 
 /// Looks for a DTB at `x0`, then at `board.dtb_fallback`. Only addresses inside the board's
-/// DRAM are read, so a CPU number in `x0` is never dereferenced; a DTB over springboard's own
-/// `image` is refused before a byte of it is read.
+/// DRAM and outside springboard's own `image` are read, so a CPU number in `x0` is never
+/// dereferenced; a DTB whose `totalsize` reaches into the image is refused before the rest of
+/// it is read.
 pub fn find(x0: u64, board: &boards::Board, image: MemRange) -> Result<Found, BootError> {
     let candidates = [(Some(x0), "x0"), (board.dtb_fallback, "board fallback")];
     let mut last_error = None;
@@ -46,7 +47,11 @@ fn read_at(
     if addr % 8 != 0 || addr < board.dram.base || addr.saturating_add(HEADER_LEN) > dram_end {
         return Ok(None);
     }
-    over_image(addr, HEADER_LEN, image)?;
+    // springboard's own image holds no DTB: the address is no candidate (TF-A's fallback
+    // address is the base of DRAM, where springboard may itself have been loaded).
+    if (MemRange { base: addr, size: HEADER_LEN }).overlaps(&image) {
+        return Ok(None);
+    }
     // SAFETY: the 40 bytes lie inside the board's DRAM (checked above), which nothing else
     // writes while springboard runs.
     let header = unsafe { mem::bytes(addr, HEADER_LEN) };

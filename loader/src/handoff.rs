@@ -1,14 +1,14 @@
 //! The hand-off: write the kernel's DTB, install the resident stub, clean caches to the point
 //! of coherency, and enter the kernel at EL2 through the stub's `HVC_SOFT_RESTART`.
 
-use crate::arch::{self, Conduit};
+use crate::arch;
 use crate::console::Size;
 use crate::error::{BootError, StubProblem};
 use crate::{mem, say, stack};
+use image_formats::boot::{self, Conduit, Enter, EntryPlan};
 use image_formats::bundle::Payload;
 use image_formats::cmdline::{self, COMMAND_LINE_SIZE};
 use image_formats::fdt::{self, Edits, Fdt, MemRange, Reservation};
-use image_formats::placement::Plan;
 use image_formats::seeds::Seeds;
 use stub::abi;
 
@@ -44,11 +44,6 @@ impl Cmdline {
     }
 }
 
-/// The `/reserved-memory` node (`springboard@<base>`) of the resident stub and state page.
-const STUB_NODE: &str = "springboard";
-/// The `/reserved-memory` node (`springboard-bundle@<base>`) of a bundle kept resident.
-const BUNDLE_NODE: &str = "springboard-bundle";
-
 /// The text of an entry's command-line payload, trailing NULs and newlines dropped.
 pub fn entry_text(payload: Payload<'static>) -> &'static str {
     let text = core::str::from_utf8(payload.data).unwrap_or("");
@@ -65,12 +60,10 @@ pub struct Handoff<'a> {
     pub initrd: Option<(u64, u64)>,
     /// The resident stub region, where the stub is installed.
     pub resident: MemRange,
-    /// The kernel DTB's `/reserved-memory` children: the resident region
-    /// ([`stub_reservation`]), a bundle kept resident ([`bundle_reservation`]), and what is
-    /// carried from the firmware's DTB into an entry's own.
+    /// The kernel DTB's `/reserved-memory` children (`boot::View::reservations`).
     pub reserve: &'a [Reservation<'a>],
-    /// `springboard.handoff=el1`: enter the kernel at EL1 with the stub resident.
-    pub el1: bool,
+    /// How the kernel is entered.
+    pub enter: Enter,
     /// What the kernel's `/psci/method` becomes, `None` to leave it as the DTB says.
     pub psci: Option<Conduit>,
     /// Fresh `/chosen/rng-seed` and `kaslr-seed`.
@@ -92,17 +85,6 @@ fn cell_pair(range: MemRange) -> [u8; 16] {
     out[..8].copy_from_slice(&fdt::u64_cells(range.base));
     out[8..].copy_from_slice(&fdt::u64_cells(range.size));
     out
-}
-
-/// The reservation of the resident stub and state page: `springboard@<base>`, `no-map`.
-pub fn stub_reservation(resident: MemRange) -> Reservation<'static> {
-    Reservation { name: STUB_NODE, range: resident, no_map: true }
-}
-
-/// The reservation of a bundle kept resident for the next run (sequence mode):
-/// `springboard-bundle@<base>`, `no-map`.
-pub fn bundle_reservation(range: MemRange) -> Reservation<'static> {
-    Reservation { name: BUNDLE_NODE, range, no_map: true }
 }
 
 impl Handoff<'_> {
@@ -144,7 +126,7 @@ impl Handoff<'_> {
         let replace = &replace[..usize::from(self.psci.is_some())];
         // Reservations an earlier hand-off wrote (a bundle kept then, and maybe not now) go;
         // the current ones are written anew.
-        let drop_reserved = &[STUB_NODE, BUNDLE_NODE];
+        let drop_reserved = &[boot::STUB_NODE, boot::BUNDLE_NODE];
         f(&Edits { chosen_set, chosen_remove, reserve, drop_reserved, replace })
     }
 
@@ -154,22 +136,20 @@ impl Handoff<'_> {
     }
 
     /// Writes the DTB at `plan.dtb`, installs the stub, cleans caches and enters the kernel.
-    pub fn go(
-        &self,
-        plan: &Plan,
-        kernel_len: u64,
-        entry_el: u64,
-    ) -> Result<core::convert::Infallible, BootError> {
-        let bound = self.dtb_size_bound() as u64;
-        // SAFETY: the plan gave `[plan.dtb, plan.dtb + bound)` to the DTB (the bound is the
-        // size the plan was asked for); no other slice covers it.
-        let out = unsafe { mem::bytes_mut(plan.dtb, bound) };
+    pub fn go(&self, plan: &EntryPlan) -> Result<core::convert::Infallible, BootError> {
+        let (kernel, dtb) = (plan.kernel, plan.dtb);
+        if (self.dtb_size_bound() as u64) > dtb.size {
+            return Err(BootError::DtbOutgrewPlan { bound: dtb.size });
+        }
+        // SAFETY: the plan gave `dtb` to the kernel's DTB (`EntryPlan::writes`); it overlaps
+        // nothing that must survive and no other slice covers it.
+        let out = unsafe { mem::bytes_mut(dtb.base, dtb.size) };
         let written =
             self.with_edits(|edits| fdt::patch(&self.dtb, edits, out)).map_err(BootError::Patch)?;
         say!(
             "fdt: wrote {} at {:#x}: bootargs \"{}\"",
             Size(written as u64),
-            plan.dtb,
+            dtb.base,
             self.cmdline.as_str()
         );
         match self.initrd {
@@ -180,37 +160,36 @@ impl Handoff<'_> {
         }
         let used = stack::used().map_err(|size| BootError::StackOverflow { size })?;
         say!("stack: {} of {} used", Size(used as u64), Size(stack::size() as u64));
-        arch::clean_dcache_to_poc(plan.kernel_entry, kernel_len);
-        arch::clean_dcache_to_poc(plan.dtb, written as u64);
-
-        if entry_el < 2 {
-            say!(
-                "handoff: entered at EL1, no EL2 to keep: entering the kernel at EL1 at {:#x}",
-                plan.kernel_entry
-            );
-            // SAFETY: the kernel was verified and copied per the plan, the DTB written and both
-            // cleaned to the point of coherency.
-            unsafe { arch::jump(plan.kernel_entry, plan.dtb) }
+        arch::clean_dcache_to_poc(kernel.base, kernel.size);
+        arch::clean_dcache_to_poc(dtb.base, written as u64);
+        let entry = kernel.base;
+        match self.enter {
+            Enter::El1Direct => {
+                say!(
+                    "handoff: entered at EL1, no EL2 to keep: entering the kernel at EL1 at {entry:#x}"
+                );
+                // SAFETY: the kernel was verified and copied per the plan, the DTB written and
+                // both cleaned to the point of coherency.
+                unsafe { arch::jump(entry, dtb.base) }
+            }
+            Enter::El1AboveStub => {
+                install_stub(self.resident)?;
+                let launch = self.resident.base + stub::el1_launch_offset();
+                say!(
+                    "handoff: HVC_SOFT_RESTART to the stub's EL1 launch at {launch:#x}: kernel {entry:#x} at EL1, x0 = dtb {:#x}, PSCI through the stub",
+                    dtb.base
+                );
+                // SAFETY: as above; `stub_el1_launch` prepares EL2 for EL1 and enters the
+                // kernel at EL1 with x0 = the DTB.
+                unsafe { arch::soft_restart(launch, entry, dtb.base) }
+            }
+            Enter::El2 => {
+                install_stub(self.resident)?;
+                say!("handoff: HVC_SOFT_RESTART to {entry:#x} at EL2, x0 = dtb {:#x}", dtb.base);
+                // SAFETY: as above; the stub is installed and serves HVC_SOFT_RESTART.
+                unsafe { arch::soft_restart(entry, dtb.base, 0) }
+            }
         }
-        install_stub(self.resident)?;
-        if self.el1 {
-            let launch = self.resident.base + stub::el1_launch_offset();
-            say!(
-                "handoff: HVC_SOFT_RESTART to the stub's EL1 launch at {launch:#x}: kernel {:#x} at EL1, x0 = dtb {:#x}, PSCI through the stub",
-                plan.kernel_entry,
-                plan.dtb
-            );
-            // SAFETY: as above; `stub_el1_launch` prepares EL2 for EL1 and enters the kernel
-            // at EL1 with x0 = the DTB.
-            unsafe { arch::soft_restart(launch, plan.kernel_entry, plan.dtb) }
-        }
-        say!(
-            "handoff: HVC_SOFT_RESTART to {:#x} at EL2, x0 = dtb {:#x}",
-            plan.kernel_entry,
-            plan.dtb
-        );
-        // SAFETY: as above; the stub is installed and serves HVC_SOFT_RESTART.
-        unsafe { arch::soft_restart(plan.kernel_entry, plan.dtb, 0) }
     }
 }
 

@@ -9,6 +9,7 @@ use crate::boot::Found;
 use crate::console::Size;
 use crate::error::BootError;
 use crate::{mem, say};
+use image_formats::boot;
 use image_formats::fdt::MemRange;
 use image_formats::kho::{self, Handover, Scratch};
 
@@ -20,9 +21,9 @@ pub struct Kho {
     pub scratch: Scratch,
 }
 
-/// The incoming DTB's KHO description, when it has one; an error when it is malformed, when
-/// the array lies in springboard or its resident region, or when that region is neither in a
-/// scratch range nor reserved by the DTB.
+/// The incoming DTB's KHO description, when it has one; an error when it is malformed or when
+/// the array lies in springboard or its resident region (the boot model checks that the
+/// resident region itself is scratch or reserved).
 pub fn read(found: &Found) -> Result<Option<Kho>, BootError> {
     let summary = &found.summary;
     let dram = summary.memory.as_slice();
@@ -33,21 +34,12 @@ pub fn read(found: &Found) -> Result<Option<Kho>, BootError> {
     };
     let array = handover.array;
     let image = MemRange { base: found.me.base, size: found.me.size };
-    let kept = [(handover.fdt, "linux,kho-fdt"), (array, "linux,kho-scratch array")];
-    for (range, what) in kept {
-        for (region, with) in [(image, "springboard"), (found.resident, "the resident region")] {
-            if range.overlaps(&region) {
-                let (base, size) = (range.base, range.size);
-                return Err(BootError::KhoOverlaps { what, base, size, with });
-            }
-        }
-    }
+    boot::check_kho_array(&handover, image, found.resident)?;
     // SAFETY: `locate` checked the array lies inside the DTB's DRAM; it is not springboard's
     // image (whose stack and data are written) nor the resident region (checked above), and
     // springboard writes nothing else before the plan, which keeps clear of it.
     let bytes = unsafe { mem::bytes(array.base, array.size) };
     let scratch = kho::scratch_ranges(bytes, dram).map_err(BootError::Kho)?;
-    resident_is_free(found, &scratch)?;
     let total: u64 = scratch.as_slice().iter().map(|r| r.size).sum();
     let count = scratch.as_slice().len();
     say!(
@@ -58,18 +50,4 @@ pub fn read(found: &Found) -> Result<Option<Kho>, BootError> {
         handover.fdt.base
     );
     Ok(Some(Kho { handover, scratch }))
-}
-
-/// The resident stub and state page are written at the top of the first bank whatever the
-/// plan says: under KHO that region must be scratch, or reserved by the DTB (a springboard
-/// before the previous kernel reserved it, so that kernel never used it).
-fn resident_is_free(found: &Found, scratch: &Scratch) -> Result<(), BootError> {
-    let r = found.resident;
-    let summary = &found.summary;
-    let mut reserved = summary.reserved_memory.iter().chain(summary.memreserve.iter());
-    let covered = |x: &MemRange| x.base <= r.base && r.end() <= x.end();
-    if scratch.contains(r.base, r.size) || reserved.any(covered) {
-        return Ok(());
-    }
-    Err(BootError::KhoResident { base: r.base, size: r.size })
 }
