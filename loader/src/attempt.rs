@@ -3,8 +3,8 @@
 //! writes, and hand off. Returns only with the reason it failed; nothing is written outside
 //! the model's plan, and only after every check has passed.
 
-use crate::boot::Found;
 use crate::console::Size;
+use crate::entries::Found;
 use crate::error::BootError;
 use crate::handoff::{entry_text, Cmdline, Handoff};
 use crate::state_page::StatePage;

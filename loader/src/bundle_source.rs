@@ -15,9 +15,9 @@
 
 use core::fmt;
 
-use crate::boot::Me;
 use crate::console::Size;
 use crate::error::BootError;
+use crate::given::Springboard;
 use crate::{mem, say};
 use image_formats::boot;
 use image_formats::bundle::{Bundle, BundleError};
@@ -111,7 +111,7 @@ pub struct Located {
 /// elsewhere: the image that was started is not the one that was packed.
 pub fn find(
     summary: &Summary,
-    me: &Me,
+    me: &Springboard,
     resident: MemRange,
     kept: Option<Kept>,
 ) -> Result<Located, BootError> {
@@ -164,7 +164,7 @@ pub fn find(
 
 /// `[base + linker image_size, base + header image_size)` when the running header's
 /// `image_size` is larger than the linker's footprint.
-fn appended_range(me: &Me) -> Option<MemRange> {
+fn appended_range(me: &Springboard) -> Option<MemRange> {
     // SAFETY: the Image header is the first 64 bytes of springboard's own image, which is
     // loaded at `me.base` and only ever read.
     let field = unsafe { mem::bytes(me.base + IMAGE_SIZE_OFFSET, 8) };

@@ -5,8 +5,8 @@
 //! those ranges, and checks that springboard's own resident region is memory the previous
 //! kernel did not use.
 
-use crate::boot::Found;
 use crate::console::Size;
+use crate::entries::Found;
 use crate::error::BootError;
 use crate::{mem, say};
 use image_formats::boot;

@@ -1,26 +1,28 @@
 //! springboard: a small AArch64 boot loader that keeps a resident EL2 stub serving the Linux
 //! hyp-stub ABI and boots Linux through that stub's `HVC_SOFT_RESTART`.
 //!
-//! The boot story: `entry` (assembly) resets EL2, installs the stub vectors inside the image,
-//! drops to EL1, relocates the image and calls [`loader_main`]; [`boot::boot`] finds the DTB,
-//! the console and the bundle, verifies the chosen entry, places the kernel, and
-//! [`handoff`] writes the kernel's DTB, moves the stub to its resident region and enters the
-//! kernel at EL2. Any failure ends in [`fail`]: one `springboard: error:` line and a PSCI
-//! power-off, never a jump into an image that failed a check.
+//! `entry` (assembly) resets EL2, installs the stub vectors inside the image, drops to EL1,
+//! relocates the image and calls [`loader_main`], whose [`boot`] is the boot story, one typed
+//! step a line. What it decides — where things may be read, what the kernel is told, where
+//! everything goes, how the CPU is entered — is `image_formats::boot`, a pure model tested on
+//! the host; the loader reads, copies and writes only what that model allows. Any failure
+//! ends in [`fail`]: one `springboard: error:` line and a PSCI power-off, never a jump into an
+//! image that failed a check.
 #![no_std]
 #![no_main]
 
 mod arch;
 mod attempt;
-mod boot;
 mod bundle_source;
 mod console;
 mod console_pick;
 mod crc;
 mod dtb;
+mod entries;
 mod entry;
 mod error;
 mod exceptions;
+mod given;
 mod handoff;
 mod kho;
 mod mem;
@@ -28,8 +30,14 @@ mod options;
 mod stack;
 mod state_page;
 
+use bundle_source::Kept;
+use core::convert::Infallible;
 use core::fmt;
 use core::sync::atomic::{AtomicBool, Ordering};
+use entries::Found;
+use error::BootError;
+use given::{Given, Springboard};
+use options::Options;
 
 extern "C" {
     /// Linker symbol (linker.ld): the Image header's `image_size`, as an absolute symbol.
@@ -42,11 +50,31 @@ extern "C" {
 extern "C" fn loader_main(x0: u64, image_base: u64, entry_el: u64) -> ! {
     stack::paint();
     exceptions::install();
-    let me = boot::Me { base: image_base, size: image_size(), entry_el };
-    match boot::boot(x0, me) {
+    let me = Springboard { base: image_base, size: image_size(), entry_el };
+    match boot(x0, me) {
         Ok(never) => match never {},
         Err(e) => fail(format_args!("{}: {e}", e.code())),
     }
+}
+
+/// The boot story. Returns only with the reason springboard could not boot.
+fn boot(x0: u64, me: Springboard) -> Result<Infallible, BootError> {
+    // The DTB at x0 (or the board's), the board, the console, the resident region.
+    let given = Given::read(x0, me)?;
+    // An EL1 kernel kexec'd springboard above a springboard stub: start again at EL2.
+    given.climb_to_el2_through_a_resident_stub();
+    // springboard.* words of /chosen/bootargs.
+    let options = Options::parse(given.summary.bootargs.unwrap_or(""))?;
+    // What an earlier run left in the state page, and the bundle it kept, if any.
+    let earlier = state_page::earlier(given.resident);
+    let kept = earlier.as_ref().filter(|_| !options.clear_state).and_then(Kept::of);
+    // The bundle: appended to springboard, in the /chosen initrd range, or kept.
+    let bundle = bundle_source::find(&given.summary, &given.me, given.resident, kept)?;
+    let found = Found::new(given, bundle, options);
+    // The state record for this bundle: boot counter, outcomes, boot limits, seed.
+    let mut page = entries::open_state(&found, earlier);
+    // Choose an entry, verify it, plan it with the model, copy it into place, hand over.
+    entries::run(&found, &mut page)
 }
 
 /// The image's footprint, from the absolute linker symbol `__image_size`.

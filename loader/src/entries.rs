@@ -1,32 +1,22 @@
-//! The boot flow at EL1: DTB → board → console → bundle → state → entry → verify → place →
-//! hand off. Each step prints one line saying what it found or did.
+//! Choosing entries: the state page's record, fallbacks and boot limits, the kernel-swap
+//! sequence; each chosen entry is attempted (`attempt`) until one is handed over or nothing is
+//! left to try.
 
-use crate::bundle_source::Kept;
-use crate::console::{self, Size};
+use crate::bundle_source::Located;
 use crate::error::BootError;
+use crate::given::{Given, Springboard};
 use crate::options::Options;
-use crate::state_page::{self, StatePage};
-use crate::{arch, attempt, bundle_source, console_pick, dtb, say};
-use image_formats::boot::{self as plan, Refusal};
+use crate::state_page::StatePage;
+use crate::{arch, attempt, say};
 use image_formats::bundle::Bundle;
 use image_formats::bundle::DEFAULT_BOOTLIMIT;
-use image_formats::fdt::{self, Fdt, MemRange, Summary};
+use image_formats::fdt::{Fdt, MemRange, Summary};
 use image_formats::state::{self, Choice, Mode, Opened, Outcome, Report, Rule, State, MAX_ENTRIES};
-
-/// Where springboard itself is: its run-time base and its whole footprint.
-pub struct Me {
-    /// Run-time address of the Image header.
-    pub base: u64,
-    /// Bytes from the header to the end of the stack (the header's `image_size`).
-    pub size: u64,
-    /// The exception level springboard was entered at.
-    pub entry_el: u64,
-}
 
 /// Everything found before an entry is chosen.
 pub struct Found {
     /// springboard itself.
-    pub me: Me,
+    pub me: Springboard,
     /// The DTB springboard was given and where it is.
     pub dtb: Fdt<'static>,
     /// Its address.
@@ -43,80 +33,38 @@ pub struct Found {
     pub options: Options,
 }
 
-/// Boots the bundle's chosen entry; returns only with the reason it could not.
-pub fn boot(x0: u64, me: Me) -> Result<core::convert::Infallible, BootError> {
-    let image = MemRange { base: me.base, size: me.size };
-    let found = dtb::find(x0, boards::DEFAULT, image)?;
-    let summary = fdt::summarize(&found.fdt).map_err(BootError::Dtb)?;
-    let board = summary.compatible.and_then(boards::by_compatible).unwrap_or(boards::DEFAULT);
-    if summary.psci_method == Some("hvc") {
-        crate::set_conduit(arch::Conduit::Hvc);
+impl Found {
+    /// What was given, the bundle found and springboard's options, together.
+    pub fn new(given: Given, bundle: Located, options: Options) -> Self {
+        Found {
+            me: given.me,
+            dtb: given.dtb,
+            dtb_addr: given.dtb_addr,
+            summary: given.summary,
+            resident: given.resident,
+            bundle: bundle.bundle,
+            bundle_base: bundle.base,
+            options,
+        }
     }
-    let console = start_console(&summary, board, image)?;
-    say!(
-        "springboard {} entered at EL{}, image {:#x}..{:#x} ({})",
-        env!("CARGO_PKG_VERSION"),
-        me.entry_el,
-        me.base,
-        me.base + me.size,
-        Size(me.size)
-    );
-    if let Some(refused) = console.refused {
-        say!(
-            "console: /chosen/stdout-path names a PL011 at {:#x}, which lies in {}: refused, using the board's UART at {:#x}",
-            refused.base,
-            refused.lies_in,
-            console.base
-        );
-    }
-    say!(
-        "fdt: {:#x} ({}, from {}), compatible \"{}\", board {}",
-        found.addr,
-        Size(found.fdt.totalsize() as u64),
-        found.source,
-        summary.compatible.unwrap_or("?"),
-        board.name
-    );
-    if me.entry_el == 1 && arch::springboard_stub_resident() {
-        say!("stub: a springboard stub is resident at EL2: re-entering springboard at EL2");
-        // SAFETY: springboard's own image, unchanged since entry, re-entered from its header
-        // with the DTB it was given, exactly as it was first started.
-        unsafe { arch::soft_restart(me.base, found.addr, 0) }
-    }
-    let dram = summary.memory.iter().next().copied().ok_or(Refusal::NoMemory)?;
-    say!("memory: {:#x}..{:#x} ({})", dram.base, dram.end(), Size(dram.size));
-    let dtb_range = MemRange { base: found.addr, size: found.fdt.totalsize() as u64 };
-    let resident = plan::resident_region(&summary, image, dtb_range, board.resident_size)?;
-    let options = Options::parse(summary.bootargs.unwrap_or(""))?;
-    let earlier = state_page::earlier(resident);
-    let kept = earlier.as_ref().filter(|_| !options.clear_state).and_then(Kept::of);
-    let located = bundle_source::find(&summary, &me, resident, kept)?;
-    let found = Found {
-        me,
-        dtb: found.fdt,
-        dtb_addr: found.addr,
-        summary,
-        resident,
-        bundle: located.bundle,
-        bundle_base: located.base,
-        options,
-    };
+}
+
+/// Opens the state record for the bundle found: `earlier`'s when it belongs to it, else a
+/// fresh one; after a finished sequence, its results are printed once.
+pub fn open_state(found: &Found, earlier: Option<State>) -> StatePage {
     let mode = if found.options.sequence { Mode::Sequence } else { Mode::Single };
     let id = state::bundle_id(&found.bundle);
     let clear = found.options.clear_state;
-    let (mut page, opened) = StatePage::open(resident, earlier, clear, id, mode, &found.dtb);
+    let (page, opened) = StatePage::open(found.resident, earlier, clear, id, mode, &found.dtb);
     if let Opened::AfterSequence(old) = &opened {
-        print_outcomes(&found, old, "state: finished sequence");
+        print_outcomes(found, old, "state: finished sequence");
     }
-    run_entries(&found, &mut page)
+    page
 }
 
 /// Chooses entries (state page, fallbacks and boot limits, sequence) and attempts each until
 /// one is handed over, or nothing is left to try.
-fn run_entries(
-    found: &Found,
-    page: &mut StatePage,
-) -> Result<core::convert::Infallible, BootError> {
+pub fn run(found: &Found, page: &mut StatePage) -> Result<core::convert::Infallible, BootError> {
     let mut rules = [Rule { fallback: None, bootlimit: DEFAULT_BOOTLIMIT }; MAX_ENTRIES];
     for (slot, entry) in rules.iter_mut().zip(found.bundle.entries()) {
         *slot = Rule { fallback: entry.fallback, bootlimit: entry.bootlimit };
@@ -197,19 +145,4 @@ fn print_outcomes(found: &Found, record: &State, prefix: &str) -> usize {
         say!("{prefix}: entry {index} \"{}\": {outcome:?}", entry.name);
     }
     failed
-}
-
-/// Makes the console the PL011 that `/chosen/stdout-path` names, unless it is refused
-/// ([`console_pick`]); else the board's UART.
-fn start_console(
-    summary: &Summary,
-    board: &boards::Board,
-    image: MemRange,
-) -> Result<console_pick::Pick, BootError> {
-    let pick = console_pick::pick(summary, board, image);
-    let base = pick.as_ref().map_or(board.uart.base, |p| p.base);
-    // SAFETY: the DTB names this PL011 as the console and it answered outside memory, or it is
-    // the board description's own UART; springboard is the only software running.
-    unsafe { console::use_pl011(base) };
-    pick
 }
