@@ -3,9 +3,9 @@
 use crate::fdt::{MemRange, MAX_MEMRESERVE, MAX_RESERVED_MEMORY};
 use crate::placement::Region;
 
-/// springboard, its DTB, the bundle, the resident region, a KHO FDT and scratch array, then
-/// the reservations of the firmware's DTB and of an entry's own.
-const CAPACITY: usize = 6 + 2 * (MAX_MEMRESERVE + MAX_RESERVED_MEMORY);
+/// springboard, its DTB, the bundle, the resident region, the console, a KHO FDT and scratch
+/// array, then the reservations of the firmware's DTB and of an entry's own.
+const CAPACITY: usize = 7 + 2 * (MAX_MEMRESERVE + MAX_RESERVED_MEMORY);
 
 /// The regions the plan must keep clear of: springboard, the stub, the DTB, the bundle and
 /// everything the DTB reserves.

@@ -146,6 +146,14 @@ pub fn view(m: &Machine, entry: &EntryFacts, kho: Option<&Kho>) -> Result<View, 
     if let Some(own) = entry.own_dtb {
         check_own_dtb(m, own)?;
     }
+    // The loader takes a console in DRAM for the board's, but the model keeps its promise for
+    // any console it is given: its registers are never written.
+    if m.console.is_some_and(|c| c.overlaps(&m.resident)) {
+        return Err(Refusal::ResidentOverlaps {
+            resident: m.resident,
+            with: "console's registers",
+        });
+    }
     if let Some(k) = kho {
         let r = m.resident;
         let reserved = m.summary.reserved_memory.iter().chain(m.summary.memreserve.iter());
@@ -198,14 +206,17 @@ fn check_own_dtb(m: &Machine, own: &Summary) -> Result<(), Refusal> {
     Ok(())
 }
 
-/// springboard, the incoming DTB, the bundle, the resident region, a KHO FDT and scratch
-/// array, and everything either DTB reserves.
+/// springboard, the incoming DTB, the bundle, the resident region, the console's registers, a
+/// KHO FDT and scratch array, and everything either DTB reserves.
 fn occupied(m: &Machine, own: Option<&Summary>, kho: Option<&Kho>) -> Occupied {
     let mut occupied = Occupied::default();
     occupied.push_range(m.image, "springboard");
     occupied.push_range(m.dtb, "dtb");
     occupied.push_range(m.bundle, "bundle");
     occupied.push_range(m.resident, "resident stub");
+    if let Some(console) = m.console {
+        occupied.push_range(console, "console");
+    }
     if let Some(k) = kho {
         occupied.push_range(k.handover.fdt, "KHO FDT");
         occupied.push_range(k.handover.array, "KHO scratch array");
@@ -230,7 +241,10 @@ impl View {
     }
 
     /// Adds the firmware DTB's reservations that `own` does not cover, except springboard's
-    /// own (the stub's region, written anew).
+    /// own: the stub's region and a kept bundle's (reservations of exactly those ranges, the
+    /// `springboard@…` and `springboard-bundle@…` nodes an earlier run wrote), which are
+    /// written anew or, for a bundle no longer kept, dropped — carried, a stale bundle node
+    /// would be a `no-map` reservation around the initrd handed over in place.
     fn carry(&mut self, m: &Machine, own: &Summary) {
         let theirs = own.memreserve.iter().chain(own.reserved_memory.iter());
         let covered = |r: &MemRange| theirs.clone().any(|t| t.base <= r.base && r.end() <= t.end());
@@ -238,7 +252,7 @@ impl View {
         let firmware =
             firmware.chain(m.summary.reserved_memory.iter().map(|r| (r, CARRIED_RESERVED, true)));
         for (range, name, no_map) in firmware {
-            if *range != m.resident && !covered(range) {
+            if *range != m.resident && *range != m.bundle && !covered(range) {
                 self.push_reservation(Reservation { name, range: *range, no_map });
                 self.carried += 1;
             }

@@ -34,8 +34,9 @@ pub struct Device<'a> {
     pub reg: MemRange,
 }
 
-/// The facts of a DTB that springboard acts on.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+/// The facts of a DTB that springboard acts on. [`Summary::default`] is a DTB that says
+/// nothing (no memory, no reservations), for building one by hand.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
 pub struct Summary<'a> {
     /// The first string of the root `compatible`.
     pub compatible: Option<&'a str>,
