@@ -22,6 +22,9 @@ pub const BASE_CMDLINE: &str = "console=ttyAMA0 panic=-1";
 /// `SPRINGBOARD-USERSPACE-OK uname=<release>`: the test `/init` runs (first line it prints).
 pub const USERSPACE_OK: &str = "SPRINGBOARD-USERSPACE-OK";
 
+/// [`USERSPACE_OK`] up to the release: what a reader matches to take the release after it.
+pub const USERSPACE_UNAME: &str = "SPRINGBOARD-USERSPACE-OK uname=";
+
 /// `SPRINGBOARD-CMDLINE <words>`: the kernel command line the test `/init` saw.
 pub const CMDLINE: &str = "SPRINGBOARD-CMDLINE";
 
@@ -123,5 +126,6 @@ mod tests {
         assert_eq!(after("x SPRINGBOARD-KEXEC-FAILED: no", KEXEC_FAILED), Some(": no"));
         assert_eq!(after("SPRINGBOARD-KEXEC-FAILED: no", KEXEC), None);
         assert_eq!(after("SPRINGBOARD-USERSPACE-OK", USERSPACE_OK), Some(""));
+        assert_eq!(after(USERSPACE_UNAME, USERSPACE_OK), Some("uname="));
     }
 }

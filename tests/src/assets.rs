@@ -1,19 +1,12 @@
 //! The things the QEMU tests boot: springboard's image, its CLI, and the real Debian kernels
-//! and initramfs that `cargo xtask setup` fetched. `cargo xtask test` passes their locations
-//! in the environment.
+//! and initramfs that `cargo xtask setup` fetched (listed in its [`Manifest`]). `cargo xtask
+//! test` passes their locations in the environment.
 
 use std::path::{Path, PathBuf};
 
-/// One real kernel from the manifest.
-#[derive(Clone, Debug)]
-pub struct Kernel {
-    /// Short label, e.g. `6.1-generic`.
-    pub label: String,
-    /// What `uname -r` prints under it, e.g. `6.1.0-56-arm64`.
-    pub release: String,
-    /// The `Image` file.
-    pub path: PathBuf,
-}
+use springboard_host::{Entry, Manifest, Pack};
+
+pub use springboard_host::Kernel;
 
 /// Everything the tests need, read from `target/assets/manifest.txt` and the environment.
 #[derive(Clone, Debug)]
@@ -46,37 +39,20 @@ fn env_path(name: &str) -> PathBuf {
 impl Assets {
     /// Reads the environment set by `cargo xtask test` and the assets manifest.
     pub fn get() -> Assets {
-        let dir = env_path("SPRINGBOARD_ASSETS");
-        let manifest = dir.join("manifest.txt");
-        let text = std::fs::read_to_string(&manifest)
-            .unwrap_or_else(|e| panic!("{}: {e}: run `cargo xtask setup`", manifest.display()));
-        let mut kernels = Vec::new();
-        let (mut initramfs, mut kexec_initramfs, mut uboot) = (None, None, None);
-        for line in text.lines() {
-            let words: Vec<&str> = line.split_whitespace().collect();
-            let resolve = |p: &str| dir.join(p);
-            match words.as_slice() {
-                ["kernel", label, release, path] => kernels.push(Kernel {
-                    label: label.to_string(),
-                    release: release.to_string(),
-                    path: resolve(path),
-                }),
-                ["initramfs", path] => initramfs = Some(resolve(path)),
-                ["kexec-initramfs", path] => kexec_initramfs = Some(resolve(path)),
-                ["uboot", path] => uboot = Some(resolve(path)),
-                _ => {}
-            }
-        }
+        let manifest =
+            Manifest::read(&env_path("SPRINGBOARD_ASSETS")).unwrap_or_else(|e| panic!("{e:#}"));
         let work = env_path("SPRINGBOARD_TEST_WORK");
         std::fs::create_dir_all(&work).expect("creating the test work folder");
         Assets {
             springboard: env_path("SPRINGBOARD_IMAGE"),
             cli: env_path("SPRINGBOARD_CLI"),
-            kernels,
-            initramfs: initramfs.expect("manifest names an initramfs"),
-            kexec_initramfs: kexec_initramfs
-                .expect("manifest names a kexec-initramfs: run `cargo xtask setup`"),
-            uboot: uboot.expect("manifest names u-boot"),
+            initramfs: manifest.initramfs().unwrap_or_else(|e| panic!("{e:#}")).to_path_buf(),
+            kexec_initramfs: manifest
+                .kexec_initramfs()
+                .unwrap_or_else(|e| panic!("{e:#}"))
+                .to_path_buf(),
+            uboot: manifest.uboot().unwrap_or_else(|e| panic!("{e:#}")).to_path_buf(),
+            kernels: manifest.kernels,
             work,
         }
     }
@@ -93,22 +69,15 @@ impl Assets {
     pub fn work_file(&self, name: &str) -> PathBuf {
         self.work.join(name)
     }
+
+    /// Runs the CLI's `pack` to write `out`; panics with the CLI's message when it fails.
+    pub fn pack(&self, pack: Pack, out: &Path) {
+        pack.run(&self.cli, out).unwrap_or_else(|e| panic!("{e:#}"));
+    }
 }
 
 /// Runs the CLI's `pack` with a real kernel, the test initramfs and `cmdline`.
 pub fn pack(assets: &Assets, kernel: &Path, cmdline: &str, out: &Path) {
-    let status = std::process::Command::new(&assets.cli)
-        .arg("pack")
-        .arg("--kernel")
-        .arg(kernel)
-        .arg("--initrd")
-        .arg(&assets.initramfs)
-        .arg("--cmdline")
-        .arg(cmdline)
-        .arg("-o")
-        .arg(out)
-        .stdout(std::process::Stdio::null())
-        .status()
-        .expect("running springboard pack");
-    assert!(status.success(), "springboard pack failed for {}", out.display());
+    let entry = Entry::kernel(kernel).initrd(&assets.initramfs).cmdline(cmdline);
+    assets.pack(Pack::new().entry(entry), out);
 }

@@ -2,21 +2,18 @@
 //!
 //! The kexec guest initramfs from `cargo xtask setup` holds busybox and `/sbin/kexec` but no
 //! springboard and no bundle: a test appends a second `newc` archive with
-//! `/boot/springboard.bin` and `/boot/next.bundle`. Linux unpacks archives that follow one
-//! another into one root (Linux 6.1 `Documentation/driver-api/early-userspace/
-//! buffer-format.rst`), so the guest's `/init` finds both.
+//! [`GUEST_SPRINGBOARD`] and [`GUEST_BUNDLE`]. Linux unpacks archives that follow one another
+//! into one root (Linux 6.1 `Documentation/driver-api/early-userspace/buffer-format.rst`), so
+//! the guest's `/init` finds both.
 
 use std::path::Path;
-use std::process::{Command, Stdio};
 
 use image_formats::cpio::Cpio;
+use springboard_host::{Entry, Pack};
+
+pub use springboard_host::protocol::{GUEST_BUNDLE, GUEST_SPRINGBOARD};
 
 use crate::Assets;
-
-/// Where the guest's `/init` looks for the image it kexecs.
-pub const GUEST_SPRINGBOARD: &str = "boot/springboard.bin";
-/// Where the guest's `/init` looks for the bundle it passes as `--initrd`.
-pub const GUEST_BUNDLE: &str = "boot/next.bundle";
 
 /// The archive that adds `/boot/springboard.bin` and `/boot/next.bundle`.
 pub fn boot_archive(springboard: &[u8], next_bundle: &[u8]) -> Vec<u8> {
@@ -57,18 +54,8 @@ pub struct EntryFiles<'a> {
 /// Runs the CLI's `pack` with one `--entry NAME --kernel … --initrd … --cmdline …` group per
 /// entry, in order.
 pub fn pack_entries(assets: &Assets, entries: &[EntryFiles], out: &Path) {
-    let mut cmd = Command::new(&assets.cli);
-    cmd.arg("pack");
-    for e in entries {
-        cmd.arg("--entry").arg(e.name).arg("--kernel").arg(e.kernel);
-        cmd.arg("--initrd").arg(e.initrd).arg("--cmdline").arg(e.cmdline);
-    }
-    let output =
-        cmd.arg("-o").arg(out).stdout(Stdio::null()).output().expect("running springboard pack");
-    assert!(
-        output.status.success(),
-        "springboard pack failed for {}: {}",
-        out.display(),
-        String::from_utf8_lossy(&output.stderr)
-    );
+    let pack = entries.iter().fold(Pack::new(), |pack, e| {
+        pack.entry(Entry::kernel(e.kernel).name(e.name).initrd(e.initrd).cmdline(e.cmdline))
+    });
+    assets.pack(pack, out);
 }

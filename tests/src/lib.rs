@@ -1,6 +1,8 @@
 //! springboard's QEMU test harness: real firmware, real Debian kernels, real QEMU. Tests start
-//! QEMU, read the console line by line, wait for milestones, and fail at once on bad patterns.
-//! Run them with `cargo xtask test`, which builds the firmware and fetches the kernels.
+//! QEMU, read the console line by line, wait for milestones, and fail at once on bad patterns
+//! (the machine, the watcher, `springboard pack` and the guest protocol come from
+//! [`springboard_host`]). Run them with `cargo xtask test`, which builds the firmware and
+//! fetches the kernels.
 
 pub mod assets;
 pub mod dtb;
@@ -11,10 +13,11 @@ pub mod tfa;
 
 pub use assets::{pack, Assets, Kernel};
 pub use qemu::{Qemu, Run};
+pub use springboard_host::{protocol, Entry, Pack};
 
 /// springboard's banner: it must appear exactly once per boot.
-pub const BANNER: &str = "springboard: springboard ";
+pub const BANNER: &str = protocol::BANNER;
 /// The line the test initramfs prints once userspace runs.
-pub const USERSPACE: &str = "SPRINGBOARD-USERSPACE-OK uname=";
+pub const USERSPACE: &str = protocol::USERSPACE_UNAME;
 /// Kernel command line used by the boot tests.
-pub const CMDLINE: &str = "console=ttyAMA0 panic=-1";
+pub const CMDLINE: &str = protocol::BASE_CMDLINE;

@@ -5,6 +5,8 @@
 use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
 
+use springboard_host::{Entry, Pack};
+
 use crate::Assets;
 
 /// Where QEMU `virt` flash holds the FIP, and where TF-A's BL1 looks for it
@@ -39,21 +41,8 @@ pub fn springboard_with(
     cmdline: &str,
 ) -> PathBuf {
     let out = assets.work_file(name);
-    let status = Command::new(&assets.cli)
-        .arg("pack")
-        .arg("--kernel")
-        .arg(kernel)
-        .arg("--initrd")
-        .arg(initrd)
-        .args(["--cmdline", cmdline])
-        .arg("--append-to")
-        .arg(&assets.springboard)
-        .arg("-o")
-        .arg(&out)
-        .stdout(Stdio::null())
-        .status()
-        .expect("running springboard pack --append-to");
-    assert!(status.success(), "springboard pack --append-to failed for {}", out.display());
+    let entry = Entry::kernel(kernel).initrd(initrd).cmdline(cmdline);
+    assets.pack(Pack::new().entry(entry).append_to(&assets.springboard), &out);
     out
 }
 

@@ -4,7 +4,7 @@
 //! the clauses that need EL3 must pass instead of reporting themselves skipped.
 
 use qemu_tests::tfa::{flash_with_bl33, MACHINE};
-use qemu_tests::{Assets, Qemu};
+use qemu_tests::{Assets, Entry, Pack, Qemu};
 
 /// Every clause the payload checks; each must print `conformance: <name>: ok`.
 const CLAUSES: &[&str] = &[
@@ -62,16 +62,7 @@ fn payload_bundle(assets: &Assets) -> std::path::PathBuf {
     let payload = std::env::var_os("SPRINGBOARD_PAYLOAD")
         .expect("SPRINGBOARD_PAYLOAD is not set: run the QEMU tests through `cargo xtask test`");
     let out = assets.work_file("conformance.bundle");
-    let status = std::process::Command::new(&assets.cli)
-        .arg("pack")
-        .arg("--kernel")
-        .arg(payload)
-        .arg("-o")
-        .arg(&out)
-        .stdout(std::process::Stdio::null())
-        .status()
-        .expect("running springboard pack");
-    assert!(status.success(), "springboard pack of the payload failed");
+    assets.pack(Pack::new().entry(Entry::kernel(std::path::Path::new(&payload))), &out);
     out
 }
 
@@ -117,19 +108,8 @@ fn stub_conforms_after_tfa() {
     let payload = std::env::var_os("SPRINGBOARD_PAYLOAD")
         .expect("SPRINGBOARD_PAYLOAD is not set: run the QEMU tests through `cargo xtask test`");
     let bl33 = assets.work_file("conformance-tfa-bl33.bin");
-    let status = std::process::Command::new(&assets.cli)
-        .arg("pack")
-        .arg("--kernel")
-        .arg(payload)
-        .args(["--cmdline", "springboard.handoff=el1"])
-        .arg("--append-to")
-        .arg(&assets.springboard)
-        .arg("-o")
-        .arg(&bl33)
-        .stdout(std::process::Stdio::null())
-        .status()
-        .expect("running springboard pack --append-to");
-    assert!(status.success(), "springboard pack --append-to of the payload failed");
+    let entry = Entry::kernel(std::path::Path::new(&payload)).cmdline("springboard.handoff=el1");
+    assets.pack(Pack::new().entry(entry).append_to(&assets.springboard), &bl33);
     let flash = flash_with_bl33(&assets, "conformance-tfa", &bl33);
     let lines = milestones(true);
     let milestones: Vec<&str> = lines.iter().map(String::as_str).collect();

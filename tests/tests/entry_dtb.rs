@@ -4,9 +4,8 @@
 //! declare memory, and an entry DTB without the `/psci` the firmware has is refused.
 
 use qemu_tests::dtb::{dump_virt, fdtput, reserve};
-use qemu_tests::{Assets, Qemu, CMDLINE, USERSPACE};
+use qemu_tests::{Assets, Entry, Pack, Qemu, CMDLINE, USERSPACE};
 use std::path::{Path, PathBuf};
-use std::process::{Command, Stdio};
 
 const MACHINE: &str = "virt,virtualization=on";
 /// A firmware reservation inside the memory the entry's DTB declares.
@@ -18,21 +17,9 @@ const ENTRY_MEMORY: u64 = 0x4400_0000;
 /// `pack --dtb entry.dtb` of the generic kernel and the test initramfs.
 fn pack_with_dtb(assets: &Assets, dtb: &Path, name: &str) -> PathBuf {
     let out = assets.work_file(&format!("{name}.bundle"));
-    let status = Command::new(&assets.cli)
-        .arg("pack")
-        .arg("--kernel")
-        .arg(&assets.kernel("6.1-generic").path)
-        .arg("--initrd")
-        .arg(&assets.initramfs)
-        .args(["--cmdline", CMDLINE])
-        .arg("--dtb")
-        .arg(dtb)
-        .arg("-o")
-        .arg(&out)
-        .stdout(Stdio::null())
-        .status()
-        .expect("running springboard pack");
-    assert!(status.success(), "springboard pack --dtb failed");
+    let kernel = &assets.kernel("6.1-generic").path;
+    let entry = Entry::kernel(kernel).initrd(&assets.initramfs).cmdline(CMDLINE).dtb(dtb);
+    assets.pack(Pack::new().entry(entry), &out);
     out
 }
 

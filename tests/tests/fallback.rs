@@ -2,8 +2,7 @@
 //! resets the machine; QEMU's reset keeps RAM, so springboard's state page survives) is marked
 //! failed, and springboard boots its fallback.
 
-use qemu_tests::{Assets, Qemu, CMDLINE, USERSPACE};
-use std::process::{Command, Stdio};
+use qemu_tests::{Assets, Entry, Pack, Qemu, CMDLINE, USERSPACE};
 
 #[test]
 fn a_panicking_entry_is_marked_failed_and_its_fallback_boots() {
@@ -11,23 +10,13 @@ fn a_panicking_entry_is_marked_failed_and_its_fallback_boots() {
     let kernel = assets.kernel("6.1-generic").clone();
     let bundle = assets.work_file("fallback.bundle");
     let broken = format!("{CMDLINE} rdinit=/nonexistent init=/nonexistent");
-    let status = Command::new(&assets.cli)
-        .arg("pack")
-        .args(["--entry", "broken", "--kernel"])
-        .arg(&kernel.path)
-        .arg("--initrd")
-        .arg(&assets.initramfs)
-        .args(["--cmdline", &broken, "--fallback", "good"])
-        .args(["--entry", "good", "--kernel"])
-        .arg(&kernel.path)
-        .arg("--initrd")
-        .arg(&assets.initramfs)
-        .args(["--cmdline", CMDLINE, "-o"])
-        .arg(&bundle)
-        .stdout(Stdio::null())
-        .status()
-        .expect("running springboard pack");
-    assert!(status.success(), "springboard pack failed");
+    let broken = Entry::kernel(&kernel.path)
+        .name("broken")
+        .initrd(&assets.initramfs)
+        .cmdline(&broken)
+        .fallback("good");
+    let good = Entry::kernel(&kernel.path).name("good").initrd(&assets.initramfs).cmdline(CMDLINE);
+    assets.pack(Pack::new().entry(broken).entry(good), &bundle);
     let run = Qemu::virt("fallback", "cortex-a57")
         .kernel(&assets.springboard)
         .initrd(&bundle)

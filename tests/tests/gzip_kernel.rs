@@ -2,9 +2,9 @@
 //! the gzip trailer's size and CRC32, and refuses a corrupt one without jumping.
 
 use image_formats::bundle::{BundleBuilder, EntrySpec, PayloadKind};
-use qemu_tests::{Assets, Qemu, CMDLINE, USERSPACE};
+use qemu_tests::{Assets, Entry, Pack, Qemu, CMDLINE, USERSPACE};
 use std::path::{Path, PathBuf};
-use std::process::{Command, Stdio};
+use std::process::Command;
 
 /// `gzip -1` of the generic kernel, made once per test run.
 fn gzipped_kernel(assets: &Assets, name: &str) -> PathBuf {
@@ -21,18 +21,8 @@ fn gzipped_kernel(assets: &Assets, name: &str) -> PathBuf {
 }
 
 fn pack_gz(assets: &Assets, kernel: &Path, out: &Path) {
-    let status = Command::new(&assets.cli)
-        .arg("pack")
-        .arg("--kernel")
-        .arg(kernel)
-        .arg("--initrd")
-        .arg(&assets.initramfs)
-        .args(["--cmdline", CMDLINE, "-o"])
-        .arg(out)
-        .stdout(Stdio::null())
-        .status()
-        .expect("running springboard pack");
-    assert!(status.success(), "springboard pack of {} failed", kernel.display());
+    let entry = Entry::kernel(kernel).initrd(&assets.initramfs).cmdline(CMDLINE);
+    assets.pack(Pack::new().entry(entry), out);
 }
 
 #[test]

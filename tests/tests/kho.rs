@@ -7,7 +7,7 @@
 //! which knows nothing of KHO: springboard's `plan:` line is what shows where things went.
 
 use qemu_tests::dtb::{cells, dump_virt, fdtput, reserve, run_tool};
-use qemu_tests::{pack, Assets, Qemu, Run, CMDLINE, USERSPACE};
+use qemu_tests::{pack, Assets, Entry, Pack, Qemu, Run, CMDLINE, USERSPACE};
 use std::path::{Path, PathBuf};
 use std::sync::OnceLock;
 use std::time::Duration;
@@ -63,20 +63,9 @@ fn kho_fdt() -> &'static Path {
 fn bundle_with_own_dtb() -> PathBuf {
     let dtb = dump_virt(assets(), "virt,virtualization=on", "kho-entry-own");
     let out = assets().work_file("kho-entry-dtb.bundle");
-    let status = std::process::Command::new(&assets().cli)
-        .arg("pack")
-        .arg("--kernel")
-        .arg(&assets().kernel("6.1-generic").path)
-        .arg("--initrd")
-        .arg(&assets().initramfs)
-        .args(["--cmdline", CMDLINE, "--dtb"])
-        .arg(&dtb)
-        .arg("-o")
-        .arg(&out)
-        .stdout(std::process::Stdio::null())
-        .status()
-        .expect("running springboard pack");
-    assert!(status.success(), "springboard pack --dtb failed");
+    let kernel = &assets().kernel("6.1-generic").path;
+    let entry = Entry::kernel(kernel).initrd(&assets().initramfs).cmdline(CMDLINE).dtb(&dtb);
+    assets().pack(Pack::new().entry(entry), &out);
     out
 }
 

@@ -6,9 +6,8 @@
 
 use image_formats::bundle::{Bundle, BundleBuilder, EntrySpec, PayloadKind};
 use image_formats::state::{self, Mode, Outcome, State};
-use qemu_tests::{Assets, Qemu, Run, CMDLINE, USERSPACE};
+use qemu_tests::{Assets, Entry, Pack, Qemu, Run, CMDLINE, USERSPACE};
 use std::path::{Path, PathBuf};
-use std::process::{Command, Stdio};
 use std::time::Duration;
 
 /// `virt`'s DRAM with `-m 1G`: `[1 GiB, 2 GiB)`.
@@ -100,23 +99,14 @@ fn a_panicking_entry_is_booted_bootlimit_times_then_its_fallback() {
     let kernel = assets.kernel("6.1-generic").clone();
     let bundle = assets.work_file("state-bootlimit.bundle");
     let broken = format!("{CMDLINE} rdinit=/nonexistent init=/nonexistent");
-    let status = Command::new(&assets.cli)
-        .arg("pack")
-        .args(["--entry", "broken", "--bootlimit", "2", "--kernel"])
-        .arg(&kernel.path)
-        .arg("--initrd")
-        .arg(&assets.initramfs)
-        .args(["--cmdline", &broken, "--fallback", "good"])
-        .args(["--entry", "good", "--kernel"])
-        .arg(&kernel.path)
-        .arg("--initrd")
-        .arg(&assets.initramfs)
-        .args(["--cmdline", CMDLINE, "-o"])
-        .arg(&bundle)
-        .stdout(Stdio::null())
-        .status()
-        .expect("running springboard pack");
-    assert!(status.success(), "springboard pack failed");
+    let broken = Entry::kernel(&kernel.path)
+        .name("broken")
+        .bootlimit(2)
+        .initrd(&assets.initramfs)
+        .cmdline(&broken)
+        .fallback("good");
+    let good = Entry::kernel(&kernel.path).name("good").initrd(&assets.initramfs).cmdline(CMDLINE);
+    assets.pack(Pack::new().entry(broken).entry(good), &bundle);
     let run = Qemu::virt("state-bootlimit", "cortex-a57")
         .kernel(&assets.springboard)
         .initrd(&bundle)

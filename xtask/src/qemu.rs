@@ -1,24 +1,13 @@
-//! The QEMU command line that `cargo xtask demo` and `cargo xtask bench` share: `virt` with
-//! EL2, a non-VHE `cortex-a57`, 1 GiB, one CPU, no NIC (its ROM is not installed), the console
-//! on stdio, and an exit instead of a reboot.
+//! The QEMU machine that `cargo xtask demo` and `cargo xtask bench` share: springboard_host's
+//! `virt` with EL2, 1 GiB, one CPU, no NIC, the console on stdio and an exit instead of a
+//! reboot, with a non-VHE `cortex-a57`.
 
-/// `qemu-system-aarch64` options before `-kernel`/`-initrd`.
-pub const VIRT: &[&str] = &[
-    "-M",
-    "virt,virtualization=on",
-    "-cpu",
-    "cortex-a57",
-    "-m",
-    "1G",
-    "-smp",
-    "1",
-    "-nic",
-    "none",
-    "-display",
-    "none",
-    "-monitor",
-    "none",
-    "-serial",
-    "stdio",
-    "-no-reboot",
-];
+use springboard_host::Machine;
+
+/// The CPU: a non-VHE core, so the kernels run their EL2 code through springboard's stub.
+pub const CPU: &str = "cortex-a57";
+
+/// The machine, before what it loads.
+pub fn virt() -> Machine {
+    Machine::virt(CPU)
+}

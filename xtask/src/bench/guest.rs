@@ -18,11 +18,12 @@
 use anyhow::{ensure, Context, Result};
 use image_formats::cpio::Cpio;
 use object::{Object, ObjectSection};
+use springboard_host::protocol::{self, GUEST_BUNDLE, GUEST_SPRINGBOARD};
+use springboard_host::{Entry, Pack};
 use std::path::{Path, PathBuf};
-use std::process::Command;
 
 /// The kernel command line of every kernel in the benchmark (B's, and A's before the mode).
-pub const CMDLINE: &str = "console=ttyAMA0 panic=-1";
+pub const CMDLINE: &str = protocol::BASE_CMDLINE;
 
 /// Kernel A's `/init`: with `sbbench=springboard` it loads springboard with B's bundle, with
 /// `sbbench=kexec` it loads B's `Image` and initramfs directly; the clock prints A's count
@@ -100,7 +101,7 @@ pub fn write(dir: &Path, from: &Sources) -> Result<Inputs> {
         guest.len()
     );
     let springboard =
-        [("boot/springboard.bin", read(from.springboard)?), ("boot/next.bundle", read(&b_bundle)?)];
+        [(GUEST_SPRINGBOARD, read(from.springboard)?), (GUEST_BUNDLE, read(&b_bundle)?)];
     let kernel_b = read(from.kernel_b)?;
     let probe = save("entry-probe.bin", &probe_image(from.probe, &kernel_b)?)?;
     let probe_bundle = dir.join("entry-probe.bundle");
@@ -170,25 +171,7 @@ pub fn overlay(clock: &[u8], files: &[(&str, Vec<u8>)]) -> Vec<u8> {
 
 /// `springboard pack --kernel KERNEL --initrd INITRD --cmdline CMDLINE -o OUT`.
 fn pack(cli: &Path, kernel: &Path, initrd: &Path, out: &Path) -> Result<()> {
-    let output = Command::new(cli)
-        .arg("pack")
-        .arg("--kernel")
-        .arg(kernel)
-        .arg("--initrd")
-        .arg(initrd)
-        .args(["--cmdline", CMDLINE, "-o"])
-        .arg(out)
-        .output()
-        .with_context(|| format!("running {}", cli.display()))?;
-    ensure!(
-        output.status.success(),
-        "`{} pack … -o {}` failed ({}): {}",
-        cli.display(),
-        out.display(),
-        output.status,
-        String::from_utf8_lossy(&output.stderr).trim()
-    );
-    Ok(())
+    Pack::new().entry(Entry::kernel(kernel).initrd(initrd).cmdline(CMDLINE)).run(cli, out)
 }
 
 #[cfg(test)]

@@ -28,6 +28,7 @@ use crate::setup;
 use anyhow::{ensure, Context, Result};
 use measure::Expect;
 use report::{Ratio, Report, Row};
+use springboard_host::Machine;
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
@@ -140,12 +141,12 @@ pub fn run(runs: usize) -> Result<()> {
     let b_linux = format!("Linux version {}", b.release);
     let mut rows = Vec::new();
     for scenario in SCENARIOS {
-        let args = qemu_args(scenario, &inputs, &a.path, &b.path, &built.image);
+        let machine = machine(scenario, &inputs, &a.path, &b.path, &built.image);
         let expect = scenario.expect(&b_linux);
         let mut measured = Vec::new();
         for run in 1..=runs {
             let transcript = dir.join(format!("{}-{run}.console.txt", scenario.name));
-            let lines = qemu::run(&args, &transcript)?;
+            let lines = qemu::run(&machine, &transcript)?;
             let m = measure::measure(&lines, &expect).with_context(|| {
                 format!("{} run {run} ({})", scenario.name, transcript.display())
             })?;
@@ -157,7 +158,7 @@ pub fn run(runs: usize) -> Result<()> {
 
     let report = Report {
         qemu: qemu::version()?,
-        options: qemu::options().join(" "),
+        options: qemu::machine().args().join(" "),
         kernels: (a.release.clone(), b.release.clone()),
         rows,
         ratios: RATIOS,
@@ -169,30 +170,31 @@ pub fn run(runs: usize) -> Result<()> {
     Ok(())
 }
 
-/// The QEMU arguments after [`qemu::options`] that start `scenario`.
-fn qemu_args(
+/// The machine that starts `scenario`.
+fn machine(
     scenario: &Scenario,
     inputs: &guest::Inputs,
     a: &Path,
     b: &Path,
     springboard: &Path,
-) -> Vec<String> {
-    let path = |p: &Path| p.display().to_string();
+) -> Machine {
     let from_a = |initrd: &Path, mode: &str| {
-        (path(a), path(initrd), Some(format!("{} sbbench={mode}", guest::CMDLINE)))
+        (a.to_path_buf(), initrd.to_path_buf(), Some(format!("{} sbbench={mode}", guest::CMDLINE)))
     };
     let (kernel, initrd, append) = match scenario.boot {
         Boot::Swap => from_a(&inputs.a_springboard, "springboard"),
         Boot::Kexec => from_a(&inputs.a_kexec, "kexec"),
-        Boot::ColdSpringboard => (path(springboard), path(&inputs.b_bundle), None),
-        Boot::ColdDirect => (path(b), path(&inputs.b_initramfs), Some(guest::CMDLINE.to_string())),
-        Boot::SpringboardOnly => (path(springboard), path(&inputs.probe_bundle), None),
+        Boot::ColdSpringboard => (springboard.to_path_buf(), inputs.b_bundle.clone(), None),
+        Boot::ColdDirect => {
+            (b.to_path_buf(), inputs.b_initramfs.clone(), Some(guest::CMDLINE.to_string()))
+        }
+        Boot::SpringboardOnly => (springboard.to_path_buf(), inputs.probe_bundle.clone(), None),
     };
-    let mut args = vec!["-kernel".to_string(), kernel, "-initrd".to_string(), initrd];
-    if let Some(append) = append {
-        args.extend(["-append".to_string(), append]);
+    let machine = qemu::machine().kernel(&kernel).initrd(&initrd);
+    match append {
+        Some(append) => machine.append(&append),
+        None => machine,
     }
-    args
 }
 
 /// Builds the bench clock and the kernel-entry probe (`bench/clock`), statically linked at

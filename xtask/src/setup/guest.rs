@@ -8,6 +8,7 @@
 
 use super::{initramfs, shared_libs};
 use anyhow::{Context, Result};
+use springboard_host::protocol;
 use std::collections::BTreeSet;
 use std::path::{Path, PathBuf};
 
@@ -29,61 +30,66 @@ pub const FILE_NAME: &str = "kexec-initramfs.cpio";
 /// exit=N`, and kexecs the bare `/boot/springboard.bin` — no `--initrd`: springboard finds the
 /// bundle it kept resident — with `springboard.result=pass|fail`. If kexec fails it resets the
 /// machine (`reboot -f`), which springboard counts as a failure without a report.
-const INIT: &str = r#"#!/bin/sh
+fn init() -> String {
+    use protocol::*;
+    format!(
+        r#"#!/bin/sh
 bb=/bin/busybox
 $bb mount -t proc proc /proc
 $bb mount -t sysfs sysfs /sys
 cmdline="$($bb cat /proc/cmdline)"
-echo "SPRINGBOARD-USERSPACE-OK uname=$($bb uname -r)"
-echo "SPRINGBOARD-CMDLINE $cmdline"
+echo "{USERSPACE_UNAME}$($bb uname -r)"
+echo "{CMDLINE} $cmdline"
 case " $cmdline " in
-*" sbtest.kexec=1 "*)
-    append="console=ttyAMA0 panic=-1"
+*" {KEXEC_SWITCH} "*)
+    append="{BASE_CMDLINE}"
     for word in $cmdline; do
         case "$word" in
-        sbtest.entry=*) append="$append springboard.entry=${word#sbtest.entry=}" ;;
+        {ENTRY_WORD}*) append="$append springboard.entry=${{word#{ENTRY_WORD}}}" ;;
         esac
     done
-    if /sbin/kexec -i -l /boot/springboard.bin --initrd /boot/next.bundle --append "$append"; then
-        echo "SPRINGBOARD-KEXEC /boot/springboard.bin --initrd /boot/next.bundle --append \"$append\""
+    if /sbin/kexec -i -l /{GUEST_SPRINGBOARD} --initrd /{GUEST_BUNDLE} --append "$append"; then
+        echo "{KEXEC} /{GUEST_SPRINGBOARD} --initrd /{GUEST_BUNDLE} --append \"$append\""
         /sbin/kexec -e
-        echo "SPRINGBOARD-KEXEC-FAILED: kexec -e returned $?"
+        echo "{KEXEC_FAILED}: kexec -e returned $?"
     else
-        echo "SPRINGBOARD-KEXEC-FAILED: kexec -l returned $?"
+        echo "{KEXEC_FAILED}: kexec -l returned $?"
     fi
     ;;
-*" sbtest.swap=1 "*)
+*" {SWAP_SWITCH} "*)
     limit=60
     for word in $cmdline; do
         case "$word" in
-        sbtest.test-timeout=*) limit="${word#sbtest.test-timeout=}" ;;
+        {TEST_TIMEOUT_WORD}*) limit="${{word#{TEST_TIMEOUT_WORD}}}" ;;
         esac
     done
     $bb mkdir -p /usr/bin /usr/sbin
     $bb --install -s
     export PATH=/bin:/sbin:/usr/bin:/usr/sbin
     el="$($bb dmesg | $bb grep -o 'started at EL[0-9]' | $bb head -n 1)"
-    el="${el#started at }"
+    el="${{el#started at }}"
     status=0
-    if [ -f /test.sh ]; then
-        echo "SPRINGBOARD-SWAP-TEST /test.sh (time limit ${limit} s)"
-        $bb timeout "$limit" /bin/sh /test.sh
+    if [ -f /{GUEST_TEST} ]; then
+        echo "{SWAP_TEST} /{GUEST_TEST} (time limit ${{limit}} s)"
+        $bb timeout "$limit" /bin/sh /{GUEST_TEST}
         status=$?
     fi
     result=pass
     [ "$status" = 0 ] || result=fail
-    echo "SPRINGBOARD-SWAP-RESULT $result uname=$($bb uname -r) el=${el:-unknown} exit=$status"
-    if /sbin/kexec -i -l /boot/springboard.bin --append "springboard.result=$result"; then
+    echo "{SWAP_RESULT} $result uname=$($bb uname -r) el=${{el:-unknown}} exit=$status"
+    if /sbin/kexec -i -l /{GUEST_SPRINGBOARD} --append "{RESULT_WORD}$result"; then
         /sbin/kexec -e
-        echo "SPRINGBOARD-SWAP-KEXEC-FAILED: kexec -e returned $?"
+        echo "{SWAP_KEXEC_FAILED}: kexec -e returned $?"
     else
-        echo "SPRINGBOARD-SWAP-KEXEC-FAILED: kexec -l returned $?"
+        echo "{SWAP_KEXEC_FAILED}: kexec -l returned $?"
     fi
     $bb reboot -f
     ;;
 esac
 $bb poweroff -f
-"#;
+"#
+    )
+}
 
 /// Writes `dir/kexec-initramfs.cpio` when its bytes would change and returns its path. The
 /// unpacked packages stay in `dir/kexec-root`, so a run that finds them asks apt nothing.
@@ -99,7 +105,7 @@ pub fn build(dir: &Path) -> Result<PathBuf> {
     for (path, bytes) in &files {
         cpio.file(path, 0o755, bytes);
     }
-    cpio.file("init", 0o755, INIT.as_bytes());
+    cpio.file("init", 0o755, init().as_bytes());
     let bytes = cpio.finish();
     let size = bytes.len() >> 10;
     if std::fs::read(&out).is_ok_and(|old| old == bytes) {
@@ -142,27 +148,29 @@ mod tests {
 
     #[test]
     fn init_kexecs_only_when_asked_and_says_so_before_kexec_e() {
-        let kexec = INIT.find("*\" sbtest.kexec=1 \"*)").expect("the sbtest.kexec=1 case");
-        let load = INIT
+        let init = init();
+        let kexec = init.find("*\" sbtest.kexec=1 \"*)").expect("the sbtest.kexec=1 case");
+        let load = init
             .find("/sbin/kexec -i -l /boot/springboard.bin --initrd /boot/next.bundle --append")
             .expect("kexec -i -l with the appended files");
-        let marker = INIT.find("echo \"SPRINGBOARD-KEXEC /boot").expect("the marker");
-        let exec = INIT.find("/sbin/kexec -e").expect("kexec -e");
+        let marker = init.find("echo \"SPRINGBOARD-KEXEC /boot").expect("the marker");
+        let exec = init.find("/sbin/kexec -e").expect("kexec -e");
         assert!(kexec < load && load < marker && marker < exec);
-        assert!(INIT.contains("echo \"SPRINGBOARD-USERSPACE-OK uname=$($bb uname -r)\""));
-        assert!(INIT.trim_end().ends_with("$bb poweroff -f"));
+        assert!(init.contains("echo \"SPRINGBOARD-USERSPACE-OK uname=$($bb uname -r)\""));
+        assert!(init.trim_end().ends_with("$bb poweroff -f"));
     }
 
     #[test]
     fn swap_agent_reports_then_kexecs_springboard_bare_with_the_result() {
-        let swap = INIT.find("*\" sbtest.swap=1 \"*)").expect("the sbtest.swap=1 case");
-        let test = INIT.find("$bb timeout \"$limit\" /bin/sh /test.sh").expect("runs /test.sh");
-        let report = INIT.find("echo \"SPRINGBOARD-SWAP-RESULT $result").expect("the report");
-        let load = INIT
+        let init = init();
+        let swap = init.find("*\" sbtest.swap=1 \"*)").expect("the sbtest.swap=1 case");
+        let test = init.find("$bb timeout \"$limit\" /bin/sh /test.sh").expect("runs /test.sh");
+        let report = init.find("echo \"SPRINGBOARD-SWAP-RESULT $result").expect("the report");
+        let load = init
             .find("/sbin/kexec -i -l /boot/springboard.bin --append \"springboard.result=$result\"")
             .expect("kexec springboard with the result and no --initrd");
-        let reset = INIT[load..].find("$bb reboot -f").expect("reset when kexec fails") + load;
+        let reset = init[load..].find("$bb reboot -f").expect("reset when kexec fails") + load;
         assert!(swap < test && test < report && report < load && load < reset);
-        assert!(!INIT[swap..reset].contains("--initrd"), "the bundle is the resident one");
+        assert!(!init[swap..reset].contains("--initrd"), "the bundle is the resident one");
     }
 }

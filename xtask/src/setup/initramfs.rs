@@ -7,25 +7,32 @@
 use super::{apt, cmd};
 use anyhow::{ensure, Context, Result};
 use image_formats::cpio::Cpio;
+use springboard_host::protocol;
 use std::path::{Path, PathBuf};
 
 /// `/init`. Only `/bin/busybox` and `/bin/sh` exist, so every applet is called through
 /// busybox. `poweroff -f` makes Linux call PSCI `SYSTEM_OFF`, and QEMU exits with status 0.
-pub const INIT: &str = r#"#!/bin/sh
+/// The markers are [`protocol`]'s, which the QEMU tests match.
+pub fn init() -> String {
+    use protocol::{CHOSEN, CMDLINE, CPU_VULNERABILITY, RESERVED_MEMORY, USERSPACE_UNAME};
+    format!(
+        r#"#!/bin/sh
 # springboard's test init: one marker line, the kernel command line, the reserved-memory
 # nodes and chosen properties, the CPU vulnerability states, then power off.
 /bin/busybox mount -t proc proc /proc
 exec >/dev/console 2>&1
-echo "SPRINGBOARD-USERSPACE-OK uname=$(/bin/busybox uname -r)"
-echo "SPRINGBOARD-CMDLINE $(/bin/busybox cat /proc/cmdline)"
+echo "{USERSPACE_UNAME}$(/bin/busybox uname -r)"
+echo "{CMDLINE} $(/bin/busybox cat /proc/cmdline)"
 /bin/busybox mount -t sysfs sysfs /sys
-echo SPRINGBOARD-RESERVED-MEMORY $(/bin/busybox ls /proc/device-tree/reserved-memory)
-echo SPRINGBOARD-CHOSEN $(/bin/busybox ls /proc/device-tree/chosen)
+echo {RESERVED_MEMORY} $(/bin/busybox ls /proc/device-tree/reserved-memory)
+echo {CHOSEN} $(/bin/busybox ls /proc/device-tree/chosen)
 for f in /sys/devices/system/cpu/vulnerabilities/*; do
-    echo "SPRINGBOARD-CPU-VULNERABILITY ${f##*/}: $(/bin/busybox cat $f)"
+    echo "{CPU_VULNERABILITY} ${{f##*/}}: $(/bin/busybox cat $f)"
 done
 /bin/busybox poweroff -f
-"#;
+"#
+    )
+}
 
 /// The file this module writes in the assets folder.
 pub const FILE_NAME: &str = "initramfs.cpio";
@@ -82,7 +89,7 @@ pub fn base(busybox: &[u8]) -> Cpio {
 /// The whole test initramfs: [`base`] and `/init`.
 pub fn archive(busybox: &[u8]) -> Vec<u8> {
     let mut cpio = base(busybox);
-    cpio.file("init", 0o755, INIT.as_bytes());
+    cpio.file("init", 0o755, init().as_bytes());
     cpio.finish()
 }
 
@@ -144,10 +151,11 @@ mod tests {
         want.extend_from_slice(b"bin/busybox\0\0\0BBOX!\0\0\0");
         want.extend(header([7, 0o120777, 0, 0, 1, 0, 7, 0, 0, 0, 0, 7, 0]));
         want.extend_from_slice(b"bin/sh\0\0\0\0busybox\0"); // 117 → 120, 7 → 8
-        let init_size = INIT.len() as u32;
+        let init = init();
+        let init_size = init.len() as u32;
         want.extend(header([8, 0o100755, 0, 0, 1, 0, init_size, 0, 0, 0, 0, 5, 0]));
         want.extend_from_slice(b"init\0\0");
-        want.extend_from_slice(INIT.as_bytes());
+        want.extend_from_slice(init.as_bytes());
         want.resize(want.len().next_multiple_of(4), 0);
         want.extend_from_slice(GNU_TRAILER);
         let mut got = archive(busybox);
@@ -183,10 +191,11 @@ mod tests {
 
     #[test]
     fn init_prints_the_markers_the_qemu_tests_wait_for() {
-        assert!(INIT.starts_with("#!/bin/sh\n"));
-        assert!(INIT.contains("echo \"SPRINGBOARD-USERSPACE-OK uname=$(/bin/busybox uname -r)\""));
-        assert!(INIT.contains("echo \"SPRINGBOARD-CMDLINE $(/bin/busybox cat /proc/cmdline)\""));
-        assert_eq!(INIT.matches("SPRINGBOARD-USERSPACE-OK").count(), 1);
-        assert!(INIT.trim_end().ends_with("/bin/busybox poweroff -f"));
+        let init = init();
+        assert!(init.starts_with("#!/bin/sh\n"));
+        assert!(init.contains("echo \"SPRINGBOARD-USERSPACE-OK uname=$(/bin/busybox uname -r)\""));
+        assert!(init.contains("echo \"SPRINGBOARD-CMDLINE $(/bin/busybox cat /proc/cmdline)\""));
+        assert_eq!(init.matches("SPRINGBOARD-USERSPACE-OK").count(), 1);
+        assert!(init.trim_end().ends_with("/bin/busybox poweroff -f"));
     }
 }

@@ -5,18 +5,9 @@ use super::apt::{self, Package};
 use super::cmd;
 use anyhow::{bail, ensure, Context, Result};
 use std::io::Read;
-use std::path::{Path, PathBuf};
+use std::path::Path;
 
-/// A kernel the tests boot.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub struct Kernel {
-    /// Short label, e.g. `6.1-generic`.
-    pub label: String,
-    /// The kernel release (`uname -r`), e.g. `6.1.0-56-arm64`.
-    pub release: String,
-    /// The `Image` file.
-    pub path: PathBuf,
-}
+pub use springboard_host::Kernel;
 
 /// The kernels springboard is tested with: (label, meta package), generic first.
 pub const FLAVOURS: &[(&str, &str)] =

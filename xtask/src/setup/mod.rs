@@ -4,7 +4,7 @@
 //!
 //! ```text
 //! target/assets/
-//!   manifest.txt                  what the QEMU tests read (see manifest.rs)
+//!   manifest.txt                  what the QEMU tests read (springboard_host::manifest)
 //!   debs/*.deb                    the Debian packages, as apt-get download left them
 //!   kernels/vmlinuz-<release>     real Debian arm64 kernels (uncompressed Image)
 //!   busybox                       busybox-static:arm64's /bin/busybox
@@ -18,13 +18,13 @@ pub mod cmd;
 mod guest;
 mod initramfs;
 mod kernels;
-mod manifest;
 mod packages;
 mod shared_libs;
 
 pub use kernels::Kernel;
 
 use anyhow::{Context, Result};
+use springboard_host::manifest::{self, Manifest};
 use std::path::{Path, PathBuf};
 use std::time::Instant;
 
@@ -43,6 +43,18 @@ pub struct Assets {
     pub uboot: PathBuf,
 }
 
+impl Assets {
+    /// The manifest that lists these assets.
+    pub fn manifest(&self) -> Manifest {
+        Manifest {
+            kernels: self.kernels.clone(),
+            initramfs: Some(self.initramfs.clone()),
+            kexec_initramfs: Some(self.kexec_initramfs.clone()),
+            uboot: Some(self.uboot.clone()),
+        }
+    }
+}
+
 /// Downloads the newest version of the Debian package `package` (`name:arch`) into `dir`,
 /// unless it is already there, and returns the `.deb`'s path.
 pub fn download(package: &str, dir: &Path) -> Result<PathBuf> {
@@ -55,11 +67,16 @@ pub fn download(package: &str, dir: &Path) -> Result<PathBuf> {
 
 /// The kernels an earlier run listed in the manifest and left in place, if any.
 fn listed_kernels(dir: &Path) -> Vec<Kernel> {
-    let Ok(text) = std::fs::read_to_string(dir.join("manifest.txt")) else { return Vec::new() };
-    manifest::kernels(dir, &text).unwrap_or_else(|e| {
-        println!("setup: ignoring the old manifest: {e:#}");
-        Vec::new()
-    })
+    let Ok(text) = std::fs::read_to_string(dir.join(manifest::FILE_NAME)) else {
+        return Vec::new();
+    };
+    match Manifest::parse(dir, &text) {
+        Ok(manifest) => manifest.kernels,
+        Err(e) => {
+            println!("setup: ignoring the old manifest: {e:#}");
+            Vec::new()
+        }
+    }
 }
 
 /// Installs what is missing, fetches what is not there yet, and returns the assets.
@@ -89,7 +106,7 @@ pub fn run() -> Result<Assets> {
     let kexec_initramfs = guest::build(&dir)?;
     let uboot = PathBuf::from(packages::UBOOT);
     let assets = Assets { dir, kernels, initramfs, kexec_initramfs, uboot };
-    let wrote = manifest::write(&assets)?;
+    let wrote = assets.manifest().write(&assets.dir)?;
     println!(
         "setup: manifest.txt {}; assets ready in target/assets ({:.2} s)",
         if wrote { "written" } else { "up to date" },
