@@ -233,7 +233,8 @@ fn case(u: &mut Unstructured) -> R<Case> {
     let initrd = if u.ratio(2, 3)? {
         let offset = u.int_in_range(0..=bundle.size.saturating_sub(1))?;
         let size = u.int_in_range(1..=(bundle.size - offset).max(1))?;
-        Some(MemRange { base: bundle.base.saturating_add(offset), size }).filter(|i| i.end() <= bundle.end())
+        Some(MemRange { base: bundle.base.saturating_add(offset), size })
+            .filter(|i| i.end() <= bundle.end())
     } else {
         None
     };
