@@ -1,11 +1,10 @@
 //! Telling file formats apart by their content (magic numbers at fixed offsets).
 
-use image_formats::{bundle, fdt};
+use image_formats::image::MAGIC_OFFSET;
+use image_formats::{bundle, fdt, image};
 
-/// Offset of the arm64 Image magic (Linux `Documentation/arch/arm64/booting.rst`).
-pub const IMAGE_MAGIC_OFFSET: usize = 0x38;
-/// The arm64 Image magic bytes, `"ARM\x64"`.
-pub const IMAGE_MAGIC: &[u8; 4] = b"ARM\x64";
+/// The arm64 Image magic bytes, `"ARM\x64"` (Linux `Documentation/arch/arm64/booting.rst`).
+pub const IMAGE_MAGIC: [u8; 4] = image::MAGIC.to_le_bytes();
 /// The first two bytes of every gzip member (RFC 1952, 2.3.1).
 pub const GZIP_MAGIC: &[u8; 2] = b"\x1f\x8b";
 /// The first four bytes of every DTB: big-endian 0xd00dfeed (Devicetree Specification v0.4,
@@ -44,7 +43,7 @@ impl FileKind {
 
 /// Whether `data` carries the arm64 Image magic at offset 0x38.
 pub fn has_image_magic(data: &[u8]) -> bool {
-    data.get(IMAGE_MAGIC_OFFSET..IMAGE_MAGIC_OFFSET + 4) == Some(IMAGE_MAGIC)
+    data.get(MAGIC_OFFSET..MAGIC_OFFSET + IMAGE_MAGIC.len()) == Some(&IMAGE_MAGIC)
 }
 
 #[cfg(test)]
@@ -54,7 +53,7 @@ mod tests {
     #[test]
     fn detects_each_magic_and_nothing_else() {
         let mut image = vec![0u8; 64];
-        image[0x38..0x3c].copy_from_slice(IMAGE_MAGIC);
+        image[MAGIC_OFFSET..MAGIC_OFFSET + 4].copy_from_slice(&IMAGE_MAGIC);
         assert_eq!(FileKind::detect(&image), Some(FileKind::Image));
         assert_eq!(FileKind::detect(b"\xd0\x0d\xfe\xed\0\0\0\x28"), Some(FileKind::Dtb));
         assert_eq!(FileKind::detect(b"\x1f\x8b\x08\0"), Some(FileKind::Gzip));

@@ -2,9 +2,9 @@
 //! goes into a bundle.
 
 use anyhow::{bail, Context, Result};
-use image_formats::image::{ImageHeader, HEADER_LEN};
+use image_formats::image::{ImageHeader, HEADER_LEN, MAGIC_OFFSET};
 
-use crate::detect::{has_image_magic, GZIP_MAGIC, IMAGE_MAGIC_OFFSET};
+use crate::detect::{has_image_magic, GZIP_MAGIC};
 use crate::gzip::GzipInfo;
 use crate::show;
 
@@ -32,13 +32,13 @@ pub fn check(data: &[u8]) -> Result<Kernel> {
 /// Checks the arm64 Image header at the start of `data`.
 fn check_image(data: &[u8]) -> Result<ImageHeader> {
     if !has_image_magic(data) {
-        let found = match data.get(IMAGE_MAGIC_OFFSET..) {
+        let found = match data.get(MAGIC_OFFSET..) {
             Some(rest) if !rest.is_empty() => show::first_bytes(rest, 4),
             _ => "nothing".to_string(),
         };
         bail!(
             "not an arm64 Image: expected magic \"ARM\\x64\" (41 52 4d 64) at offset \
-             {IMAGE_MAGIC_OFFSET:#x}, found {found} in {} bytes",
+             {MAGIC_OFFSET:#x}, found {found} in {} bytes",
             data.len()
         );
     }

@@ -19,14 +19,14 @@
 //! ```
 
 mod error;
-mod flags;
+pub mod flags;
 
 pub use error::{ImageError, ImageErrorKind};
 pub use flags::PageSize;
 
 use core::mem::{offset_of, size_of};
 use zerocopy::little_endian::{U32, U64};
-use zerocopy::{FromBytes, Immutable, KnownLayout, Unaligned};
+use zerocopy::{FromBytes, Immutable, IntoBytes, KnownLayout, Unaligned};
 
 /// Length of the arm64 Image header in bytes.
 pub const HEADER_LEN: usize = 64;
@@ -59,7 +59,7 @@ const LEGACY_ROUND: u64 = 2 << 20;
 pub const ENTRY_ALIGN: u64 = 4;
 
 /// The header exactly as it sits in the file.
-#[derive(FromBytes, KnownLayout, Immutable, Unaligned)]
+#[derive(FromBytes, IntoBytes, KnownLayout, Immutable, Unaligned)]
 #[repr(C)]
 struct RawHeader {
     code0: U32,
@@ -77,17 +77,21 @@ struct RawHeader {
 // The offsets of booting.rst, pinned so that a field edit cannot move them silently.
 const _: () = assert!(size_of::<RawHeader>() == HEADER_LEN);
 const _: () = assert!(offset_of!(RawHeader, text_offset) == TEXT_OFFSET_OFFSET);
-const _: () = assert!(offset_of!(RawHeader, image_size) == 0x10);
+const _: () = assert!(offset_of!(RawHeader, image_size) == IMAGE_SIZE_OFFSET);
 const _: () = assert!(offset_of!(RawHeader, flags) == FLAGS_OFFSET);
 const _: () = assert!(offset_of!(RawHeader, magic) == MAGIC_OFFSET);
-const _: () = assert!(offset_of!(RawHeader, res5) == 0x3c);
+const _: () = assert!(offset_of!(RawHeader, res5) == RES5_OFFSET);
 
-/// Offset of the `text_offset` field, reported by [`ImageErrorKind::MisalignedEntry`].
-const TEXT_OFFSET_OFFSET: usize = 0x08;
-/// Offset of the `flags` field, reported by flag errors.
-const FLAGS_OFFSET: usize = 0x18;
-/// Offset of the `magic` field, reported by [`ImageErrorKind::BadMagic`].
-const MAGIC_OFFSET: usize = 0x38;
+/// Offset of the `text_offset` field.
+pub const TEXT_OFFSET_OFFSET: usize = 0x08;
+/// Offset of the `image_size` field.
+pub const IMAGE_SIZE_OFFSET: usize = 0x10;
+/// Offset of the `flags` field.
+pub const FLAGS_OFFSET: usize = 0x18;
+/// Offset of the `magic` field ([`MAGIC`]).
+pub const MAGIC_OFFSET: usize = 0x38;
+/// Offset of the `res5` field (the PE header's offset in EFI stub kernels).
+pub const RES5_OFFSET: usize = 0x3c;
 
 /// A validated arm64 Image header: right magic, little-endian kernel, 4 KiB or unspecified page
 /// size.
@@ -116,25 +120,7 @@ impl ImageHeader {
     /// or 64 KiB pages (springboard hands over with 4 KiB granule assumptions only) and a
     /// kernel whose entry would not be [`ENTRY_ALIGN`]-aligned.
     pub fn parse(bytes: &[u8]) -> Result<Self, ImageError> {
-        let (raw, _) = RawHeader::read_from_prefix(bytes).map_err(|_| ImageError {
-            offset: bytes.len(),
-            kind: ImageErrorKind::Truncated { len: bytes.len() },
-        })?;
-        let magic = raw.magic.get();
-        if magic != MAGIC {
-            return Err(ImageError {
-                offset: MAGIC_OFFSET,
-                kind: ImageErrorKind::BadMagic { found: magic },
-            });
-        }
-        let header = ImageHeader {
-            code0: raw.code0.get(),
-            code1: raw.code1.get(),
-            text_offset: raw.text_offset.get(),
-            image_size: raw.image_size.get(),
-            flags: raw.flags.get(),
-            res5_pe_offset: raw.res5.get(),
-        };
+        let header = Self::read_fields(bytes)?;
         if header.big_endian() {
             return Err(ImageError {
                 offset: FLAGS_OFFSET,
@@ -156,6 +142,41 @@ impl ImageHeader {
             });
         }
         Ok(header)
+    }
+
+    /// Reads the fields of an Image header with the right magic without judging them: a
+    /// big-endian or 16K-page kernel is read as it is. For printing a header that
+    /// [`ImageHeader::parse`] refuses; anything that places or boots an image uses `parse`.
+    pub fn read_fields(bytes: &[u8]) -> Result<Self, ImageError> {
+        let raw = raw_prefix(bytes)?;
+        Ok(ImageHeader {
+            code0: raw.code0.get(),
+            code1: raw.code1.get(),
+            text_offset: raw.text_offset.get(),
+            image_size: raw.image_size.get(),
+            flags: raw.flags.get(),
+            res5_pe_offset: raw.res5.get(),
+        })
+    }
+
+    /// Writes this header as booting.rst lays it out: every field, [`MAGIC`] at
+    /// [`MAGIC_OFFSET`], and the reserved `res2`..`res4` as zero. [`ImageHeader::read_fields`]
+    /// reads back exactly `self`, and so does [`ImageHeader::parse`] when the header is one it
+    /// accepts.
+    pub fn write(&self, out: &mut [u8; HEADER_LEN]) {
+        let raw = RawHeader {
+            code0: self.code0.into(),
+            code1: self.code1.into(),
+            text_offset: self.text_offset.into(),
+            image_size: self.image_size.into(),
+            flags: self.flags.into(),
+            res2: 0.into(),
+            res3: 0.into(),
+            res4: 0.into(),
+            magic: MAGIC.into(),
+            res5: self.res5_pe_offset.into(),
+        };
+        out.copy_from_slice(raw.as_bytes());
     }
 
     /// Flags bit 0: the kernel is big-endian. Always false for a header that
@@ -202,4 +223,33 @@ impl ImageHeader {
             .unwrap_or(u64::MAX)
             .saturating_add(LEGACY_FOOTPRINT_MARGIN)
     }
+}
+
+/// Rewrites the `image_size` field of the Image header at the start of `image` in place,
+/// leaving every other byte as it was (reserved fields included). Refuses, changing nothing,
+/// a slice shorter than the header or without [`MAGIC`].
+pub fn set_image_size(image: &mut [u8], image_size: u64) -> Result<(), ImageError> {
+    raw_prefix(image)?;
+    let len = image.len();
+    let (raw, _) = RawHeader::mut_from_prefix(image).map_err(|_| truncated(len))?;
+    raw.image_size.set(image_size);
+    Ok(())
+}
+
+/// The header at the start of `bytes`, once its length and magic are checked.
+fn raw_prefix(bytes: &[u8]) -> Result<&RawHeader, ImageError> {
+    let (raw, _) = RawHeader::ref_from_prefix(bytes).map_err(|_| truncated(bytes.len()))?;
+    let magic = raw.magic.get();
+    if magic != MAGIC {
+        return Err(ImageError {
+            offset: MAGIC_OFFSET,
+            kind: ImageErrorKind::BadMagic { found: magic },
+        });
+    }
+    Ok(raw)
+}
+
+/// The error for a header cut short after `len` bytes.
+fn truncated(len: usize) -> ImageError {
+    ImageError { offset: len, kind: ImageErrorKind::Truncated { len } }
 }

@@ -22,10 +22,8 @@ use crate::{mem, say};
 use image_formats::boot;
 use image_formats::bundle::{Bundle, BundleError};
 use image_formats::fdt::{MemRange, Summary};
+use image_formats::image::{self, ImageHeader};
 use image_formats::state::{self, State};
-
-/// Offset of `image_size` in the arm64 Image header (Linux booting.rst, §4).
-const IMAGE_SIZE_OFFSET: u64 = 0x10;
 
 /// Where a bundle was found.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -167,8 +165,8 @@ pub fn find(
 fn appended_range(me: &Springboard) -> Option<MemRange> {
     // SAFETY: the Image header is the first 64 bytes of springboard's own image, which is
     // loaded at `me.base` and only ever read.
-    let field = unsafe { mem::bytes(me.base + IMAGE_SIZE_OFFSET, 8) };
-    let announced = u64::from_le_bytes(field.try_into().ok()?);
+    let header = unsafe { mem::bytes(me.base, image::HEADER_LEN as u64) };
+    let announced = ImageHeader::read_fields(header).ok()?.image_size;
     let size = announced.checked_sub(me.size).filter(|&extra| extra > 0)?;
     Some(MemRange { base: me.base + me.size, size })
 }

@@ -6,6 +6,7 @@
 //! Registers kept until the call into Rust: `x19` = incoming `x0`, `x20` = the run-time base
 //! of the image, `x21` = the CurrentEL at entry.
 
+use image_formats::image::{self, PageSize};
 use stub::regs;
 
 core::arch::global_asm!(
@@ -21,8 +22,11 @@ _start:
     .quad   0                       // res2
     .quad   0                       // res3
     .quad   0                       // res4
-    .ascii  "ARM\x64"               // magic
+    .long   {image_magic}           // magic, "ARM\x64"
     .long   0                       // res5
+    .if     . - _start != {header_len}
+    .error  "the Image header is not HEADER_LEN bytes"
+    .endif
 
 primary_entry:
     mov     x19, x0
@@ -87,6 +91,8 @@ bad_relocation:
     b       bad_relocation
 "#,
     image_flags = const IMAGE_FLAGS,
+    image_magic = const image::MAGIC,
+    header_len = const image::HEADER_LEN,
     current_el2 = const CURRENT_EL2,
     sctlr_el1_lo = const regs::SCTLR_EL1 & 0xffff,
     sctlr_el1_hi = const regs::SCTLR_EL1 >> 16,
@@ -99,6 +105,15 @@ bad_relocation:
 const CURRENT_EL2: u64 = 2 << 2;
 /// ELF relocation type `R_AARCH64_RELATIVE` (ELF for the Arm 64-bit Architecture, 2023Q3).
 const R_AARCH64_RELATIVE: u64 = 1027;
-/// booting.rst flags: little-endian (bit 0 = 0), 4 KiB pages (bits 2:1 = 1), may be placed
-/// anywhere (bit 3 = 1).
-const IMAGE_FLAGS: u64 = 0xa;
+/// booting.rst flags: little-endian, 4 KiB pages, may be placed anywhere.
+const IMAGE_FLAGS: u64 = image::flags::little_endian(PageSize::Size4K, true);
+
+// The header above is written field by field in booting.rst's order; pin that order to the
+// offsets `image-formats` parses it with, and the flags to a header `ImageHeader::parse`
+// accepts (little-endian, 4 KiB pages).
+const _: () = assert!(image::TEXT_OFFSET_OFFSET == 0x08 && image::IMAGE_SIZE_OFFSET == 0x10);
+const _: () = assert!(image::FLAGS_OFFSET == 0x18 && image::MAGIC_OFFSET == 0x38);
+const _: () = assert!(image::RES5_OFFSET == 0x3c && image::HEADER_LEN == 0x40);
+const _: () = assert!(IMAGE_FLAGS & image::flags::BIG_ENDIAN == 0);
+const _: () = assert!(IMAGE_FLAGS & image::flags::ANYWHERE != 0);
+const _: () = assert!(IMAGE_FLAGS & (0b11 << image::flags::PAGE_SIZE_SHIFT) == PageSize::Size4K.flags());

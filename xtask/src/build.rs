@@ -2,6 +2,7 @@
 //! at 0, flattened) and the host CLI `target/release/springboard`.
 
 use anyhow::{bail, ensure, Context, Result};
+use image_formats::image::ImageHeader;
 use object::{Object, ObjectSegment, ObjectSymbol};
 use std::path::PathBuf;
 use std::process::Command;
@@ -125,15 +126,14 @@ fn check_firmware(elf: &[u8]) -> Result<Flat> {
     };
     let image_size = symbol("__image_size")?;
     let stub_len = symbol("__stub_end")? - symbol("__stub_start")?;
-    ensure!(flat.len() >= 64, "firmware image is only {} bytes", flat.len());
-    let header_size = u64::from_le_bytes(flat[16..24].try_into()?);
-    if header_size != image_size || image_size < flat.len() as u64 {
+    let header = ImageHeader::parse(&flat).context("the firmware's own arm64 Image header")?;
+    if header.image_size != image_size || image_size < flat.len() as u64 {
         bail!(
-            "Image header image_size {header_size:#x}, linker footprint {image_size:#x}, file {:#x}",
+            "Image header image_size {:#x}, linker footprint {image_size:#x}, file {:#x}",
+            header.image_size,
             flat.len()
         );
     }
-    ensure!(&flat[0x38..0x3c] == b"ARM\x64", "no arm64 Image magic at 0x38");
     ensure!(
         stub_len <= STUB_BUDGET,
         "resident stub is {stub_len} bytes, over its {STUB_BUDGET}-byte budget"

@@ -13,12 +13,14 @@
 #![no_std]
 #![no_main]
 
+use image_formats::image;
+
 /// QEMU `virt`'s PL011 data register (QEMU `hw/arm/virt.c`, `VIRT_UART`).
 const UART_DATA: u64 = 0x0900_0000;
 /// PSCI `SYSTEM_OFF` (Arm DEN0022, PSCI 1.1, §5.1).
 const PSCI_SYSTEM_OFF: u64 = 0x8400_0008;
 /// arm64 `Image` header `flags` (Linux `booting.rst`): little-endian, 4 KiB pages, anywhere.
-const IMAGE_FLAGS: u64 = 0xa;
+const IMAGE_FLAGS: u64 = image::flags::little_endian(image::PageSize::Size4K, true);
 
 // Registers: x5 = the count, x6 = the frequency, x1 = the UART, x2 = string cursor,
 // x0 = the number being printed, x3/x4/x7 scratch, x30 = return address of the leaf routines.
@@ -32,8 +34,11 @@ core::arch::global_asm!(
     "    .quad __image_end", // image_size (xtask replaces it with kernel B's)
     "    .quad {flags}",     // flags
     "    .quad 0, 0, 0",     // res2, res3, res4
-    "    .ascii \"ARM\\x64\"", // magic
+    "    .word {magic}",     // magic, "ARM\x64"
     "    .word 0",           // res5
+    "    .if . - _start != {header_len}",
+    "    .error \"the Image header is not HEADER_LEN bytes\"",
+    "    .endif",
     "1:  isb",
     "    mrs x5, cntvct_el0",
     "    mrs x6, cntfrq_el0",
@@ -75,6 +80,8 @@ core::arch::global_asm!(
     "    .balign 8",
     "    .ltorg",
     flags = const IMAGE_FLAGS,
+    magic = const image::MAGIC,
+    header_len = const image::HEADER_LEN,
     uart = const UART_DATA,
     psci_off = const PSCI_SYSTEM_OFF,
 );

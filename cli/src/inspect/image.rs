@@ -3,7 +3,10 @@
 use std::fmt::Write as _;
 
 use anyhow::Result;
-use image_formats::image::{ImageError, ImageErrorKind, ImageHeader};
+use image_formats::image::{
+    ImageError, ImageErrorKind, ImageHeader, FLAGS_OFFSET, IMAGE_SIZE_OFFSET, MAGIC_OFFSET,
+    RES5_OFFSET, TEXT_OFFSET_OFFSET,
+};
 
 use crate::show;
 
@@ -17,7 +20,7 @@ pub fn inspect(data: &[u8], out: &mut String) -> Result<()> {
                 kind: ImageErrorKind::BigEndian { .. } | ImageErrorKind::UnsupportedPageSize { .. },
                 ..
             },
-        ) => (raw_header(data), Some(err)),
+        ) => (ImageHeader::read_fields(data)?, Some(err)),
         Err(err) => return Err(err.into()),
     };
     writeln!(out, "arm64 Image, {} file", show::size(data.len() as u64))?;
@@ -28,7 +31,7 @@ pub fn inspect(data: &[u8], out: &mut String) -> Result<()> {
     };
     writeln!(out, "  0x00 code0        {:#010x}{efi}", header.code0)?;
     writeln!(out, "  0x04 code1        {:#010x}", header.code1)?;
-    writeln!(out, "  0x08 text_offset  {:#x}", header.text_offset)?;
+    writeln!(out, "  {TEXT_OFFSET_OFFSET:#04x} text_offset  {:#x}", header.text_offset)?;
     let note = match header.image_size {
         0 => "  (pre-3.17 kernel: size unknown)".to_string(),
         n if n > data.len() as u64 => {
@@ -36,8 +39,12 @@ pub fn inspect(data: &[u8], out: &mut String) -> Result<()> {
         }
         _ => String::new(),
     };
-    writeln!(out, "  0x10 image_size   {}{note}", show::size(header.image_size))?;
-    writeln!(out, "  0x18 flags        {:#x}", header.flags)?;
+    writeln!(
+        out,
+        "  {IMAGE_SIZE_OFFSET:#04x} image_size   {}{note}",
+        show::size(header.image_size)
+    )?;
+    writeln!(out, "  {FLAGS_OFFSET:#04x} flags        {:#x}", header.flags)?;
     writeln!(
         out,
         "         bit 0      {} endian",
@@ -46,10 +53,10 @@ pub fn inspect(data: &[u8], out: &mut String) -> Result<()> {
     writeln!(out, "         bits 1-2   page size {}", header.page_size())?;
     let placement = if header.anywhere() { "anywhere in DRAM" } else { "near DRAM base" };
     writeln!(out, "         bit 3      placement: {placement}")?;
-    writeln!(out, "  0x38 magic        \"ARM\\x64\"")?;
+    writeln!(out, "  {MAGIC_OFFSET:#04x} magic        \"ARM\\x64\"")?;
     match header.res5_pe_offset {
-        0 => writeln!(out, "  0x3c PE offset    0 (no EFI stub)")?,
-        pe => writeln!(out, "  0x3c PE offset    {pe:#x}")?,
+        0 => writeln!(out, "  {RES5_OFFSET:#04x} PE offset    0 (no EFI stub)")?,
+        pe => writeln!(out, "  {RES5_OFFSET:#04x} PE offset    {pe:#x}")?,
     }
     writeln!(
         out,
@@ -61,22 +68,4 @@ pub fn inspect(data: &[u8], out: &mut String) -> Result<()> {
         Some(err) => writeln!(out, "springboard: would refuse it: {err}")?,
     }
     Ok(())
-}
-
-/// The header fields read without validation, for printing a header that `parse` refused.
-fn raw_header(data: &[u8]) -> ImageHeader {
-    let u32_at = |at: usize| {
-        data.get(at..at + 4).map_or(0, |b| u32::from_le_bytes(b.try_into().unwrap_or([0; 4])))
-    };
-    let u64_at = |at: usize| {
-        data.get(at..at + 8).map_or(0, |b| u64::from_le_bytes(b.try_into().unwrap_or([0; 8])))
-    };
-    ImageHeader {
-        code0: u32_at(0x00),
-        code1: u32_at(0x04),
-        text_offset: u64_at(0x08),
-        image_size: u64_at(0x10),
-        flags: u64_at(0x18),
-        res5_pe_offset: u32_at(0x3c),
-    }
 }

@@ -17,12 +17,9 @@
 
 use anyhow::{bail, ensure, Context, Result};
 use image_formats::bundle::OFFSET_ALIGN;
-use image_formats::image::ImageHeader;
+use image_formats::image::{self, ImageHeader, IMAGE_SIZE_OFFSET};
 
 use crate::kernel;
-
-/// Offset of `image_size` in the arm64 Image header (booting.rst).
-const IMAGE_SIZE_OFFSET: usize = 0x10;
 
 /// Most zero bytes written between the image's file and its `image_size` (its .bss and
 /// stack). springboard's are about 70 KiB; a header that asks for more than this is not
@@ -84,7 +81,7 @@ pub fn append(image: &[u8], bundle: &[u8]) -> Result<Appended> {
     bytes.extend_from_slice(image);
     bytes.resize(old_len, 0);
     bytes.extend_from_slice(bundle);
-    bytes[IMAGE_SIZE_OFFSET..IMAGE_SIZE_OFFSET + 8].copy_from_slice(&new.to_le_bytes());
+    image::set_image_size(&mut bytes, new).context("rewriting the Image header")?;
     let reread = ImageHeader::parse(&bytes).context("re-reading the rewritten Image header")?;
     ensure!(
         reread.image_size == new,
@@ -102,12 +99,15 @@ mod tests {
     /// A springboard-shaped image: header with `image_size`, `file_len` bytes of file.
     fn image(image_size: u64, file_len: usize) -> Vec<u8> {
         let mut data: Vec<u8> = (0..file_len).map(|i| (i * 7) as u8 | 1).collect();
-        data[0x08..0x10].copy_from_slice(&0u64.to_le_bytes());
-        data[0x10..0x18].copy_from_slice(&image_size.to_le_bytes());
-        data[0x18..0x20].copy_from_slice(&0xau64.to_le_bytes());
-        data[0x20..0x38].fill(0);
-        data[0x38..0x3c].copy_from_slice(b"ARM\x64");
-        data[0x3c..0x40].fill(0);
+        let header = ImageHeader {
+            code0: 0x1400_0010,
+            code1: 0,
+            text_offset: 0,
+            image_size,
+            flags: image::flags::little_endian(image::PageSize::Size4K, true),
+            res5_pe_offset: 0,
+        };
+        header.write((&mut data[..image::HEADER_LEN]).try_into().expect("64 bytes"));
         data
     }
 
@@ -128,9 +128,10 @@ mod tests {
         assert_eq!(out.new_image_size, 0x9000 + bundle.len() as u64);
         assert_eq!(out.bytes.len() as u64, out.new_image_size);
         // The header now covers the whole file; everything else of the image is unchanged.
-        assert_eq!(&out.bytes[0x10..0x18], &out.new_image_size.to_le_bytes());
-        assert_eq!(&out.bytes[..0x10], &img[..0x10]);
-        assert_eq!(&out.bytes[0x18..img.len()], &img[0x18..]);
+        let field = IMAGE_SIZE_OFFSET..IMAGE_SIZE_OFFSET + 8;
+        assert_eq!(&out.bytes[field.clone()], &out.new_image_size.to_le_bytes());
+        assert_eq!(&out.bytes[..field.start], &img[..field.start]);
+        assert_eq!(&out.bytes[field.end..img.len()], &img[field.end..]);
         assert!(out.bytes[img.len()..0x9000].iter().all(|&b| b == 0), ".bss padding is zero");
         let found = Bundle::parse(&out.bytes[0x9000..]).expect("bundle at the old image_size");
         assert_eq!(found.as_bytes(), &bundle[..]);
@@ -167,7 +168,7 @@ mod tests {
     #[test]
     fn rejects_a_file_without_image_magic() {
         let mut img = image(0x9000, 0x4000);
-        img[0x38] = b'X';
+        img[image::MAGIC_OFFSET] = b'X';
         let err = format!("{:#}", append(&img, &bundle()).unwrap_err());
         assert!(err.contains("ARM\\x64"), "{err}");
     }

@@ -7,22 +7,29 @@
 use core::fmt;
 
 /// Bit 0: the kernel is big-endian.
-const BE_BIT: u64 = 1 << 0;
-/// Shift of the two-bit page-size field.
-const PAGE_SIZE_SHIFT: u32 = 1;
+pub const BIG_ENDIAN: u64 = 1 << 0;
+/// Shift of the two-bit page-size field (bits 1-2).
+pub const PAGE_SIZE_SHIFT: u32 = 1;
 /// Mask of the page-size field after shifting.
 const PAGE_SIZE_MASK: u64 = 0b11;
-/// Bit 3: the image may be placed anywhere in DRAM.
-const ANYWHERE_BIT: u64 = 1 << 3;
+/// Bit 3: the image may be placed anywhere in DRAM (clear: as close to the base of DRAM as
+/// possible).
+pub const ANYWHERE: u64 = 1 << 3;
+
+/// The `flags` value of a little-endian kernel with `page_size` pages, placed anywhere when
+/// `anywhere` is set: what an image that springboard boots (or springboard itself) writes.
+pub const fn little_endian(page_size: PageSize, anywhere: bool) -> u64 {
+    page_size.flags() | if anywhere { ANYWHERE } else { 0 }
+}
 
 /// Whether `flags` marks a big-endian kernel.
 pub(super) fn big_endian(flags: u64) -> bool {
-    flags & BE_BIT != 0
+    flags & BIG_ENDIAN != 0
 }
 
 /// Whether `flags` allows the image anywhere in DRAM.
 pub(super) fn anywhere(flags: u64) -> bool {
-    flags & ANYWHERE_BIT != 0
+    flags & ANYWHERE != 0
 }
 
 /// Kernel page size, from flags bits 1-2.
@@ -47,6 +54,17 @@ impl PageSize {
             2 => PageSize::Size16K,
             _ => PageSize::Size64K,
         }
+    }
+
+    /// The page-size field of `flags` (bits 1-2) that says this size; the other bits are 0.
+    pub const fn flags(self) -> u64 {
+        let code = match self {
+            PageSize::Unspecified => 0,
+            PageSize::Size4K => 1,
+            PageSize::Size16K => 2,
+            PageSize::Size64K => 3,
+        };
+        code << PAGE_SIZE_SHIFT
     }
 
     /// The page size in bytes, or `None` when unspecified.

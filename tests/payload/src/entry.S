@@ -10,11 +10,12 @@ _start:
     .quad   {text_offset}           // text_offset: linked at DRAM base + this
     .quad   __payload_size          // image_size
     .quad   {image_flags}           // flags
-    .quad   0
-    .quad   0
-    .quad   0
-    .ascii  "ARM\x64"
-    .long   0
+    .quad   0, 0, 0                 // res2, res3, res4
+    .long   {image_magic}           // magic, "ARM\x64"
+    .long   0                       // res5
+    .if     . - _start != {header_len}
+    .error  "the Image header is not HEADER_LEN bytes"
+    .endif
 
     // At EL1 (springboard.handoff=el1), x0 = DTB.
 payload_start:

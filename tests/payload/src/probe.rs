@@ -1,5 +1,6 @@
 //! The assembly side (`entry.S`) and what its EL2 probe records in `probe_area`.
 
+use image_formats::image;
 use stub::abi;
 
 /// Where `payload.ld` links the payload, and hence where springboard must have put it.
@@ -7,7 +8,7 @@ pub const LINKED_AT: u64 = 0x4040_0000;
 /// `text_offset` in the Image header: the payload is linked at DRAM base (0x40000000) + this.
 const TEXT_OFFSET: u64 = LINKED_AT - 0x4000_0000;
 /// Image flags: little-endian, 4 KiB pages, placed as close to the base of DRAM as possible.
-const IMAGE_FLAGS: u64 = 0x2;
+const IMAGE_FLAGS: u64 = image::flags::little_endian(image::PageSize::Size4K, false);
 /// Soft restarts in a row.
 pub const ROUNDS: u64 = 1000;
 /// Distinctive values for the caller's x2, x3, x4 in `HVC_SOFT_RESTART`.
@@ -44,6 +45,8 @@ core::arch::global_asm!(
     include_str!("entry.S"),
     text_offset = const TEXT_OFFSET,
     image_flags = const IMAGE_FLAGS,
+    image_magic = const image::MAGIC,
+    header_len = const image::HEADER_LEN,
     soft_restart = const abi::HVC_SOFT_RESTART,
     arg_a = const ARG_A,
     arg_b = const ARG_B,
