@@ -142,7 +142,7 @@ fn print_outcomes(found: &Found, record: &State, prefix: &str) -> usize {
     for (index, entry) in found.bundle.entries().enumerate().take(MAX_ENTRIES) {
         let outcome = record.outcomes[index];
         failed += usize::from(outcome != Outcome::Passed);
-        say!("{prefix}: entry {index} \"{}\": {outcome:?}", entry.name);
+        say!("{prefix}: entry {index} \"{}\": {}", entry.name, outcome.word());
     }
     failed
 }

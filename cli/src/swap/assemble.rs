@@ -10,40 +10,29 @@
 
 use std::path::{Path, PathBuf};
 
-use anyhow::{bail, Context, Result};
+use anyhow::{Context, Result};
 use image_formats::bundle::NAME_LEN;
 use image_formats::cpio::Cpio;
+use springboard_host::protocol::{
+    BASE_CMDLINE, GUEST_SPRINGBOARD, GUEST_TEST, SWAP_SWITCH, TEST_TIMEOUT_WORD,
+};
+use springboard_host::Manifest;
 
 use super::args::KernelArg;
 use crate::pack::{self, EntryArgs};
 use crate::show;
 
-/// The line of `manifest.txt` that names the kexec guest initramfs.
-const MANIFEST_KEY: &str = "kexec-initramfs";
-/// The kernel command line every entry starts with: the agent's switch, and `panic=-1` so a
-/// panicking kernel resets the machine into springboard at once.
-pub const BASE_CMDLINE: &str = "console=ttyAMA0 panic=-1 sbtest.swap=1";
+/// The kernel command line every entry starts with: `console=ttyAMA0 panic=-1` (so a
+/// panicking kernel resets the machine into springboard at once) and the agent's switch.
+pub fn base_cmdline() -> String {
+    format!("{BASE_CMDLINE} {SWAP_SWITCH}")
+}
 
 /// The kexec guest initramfs named by `assets/manifest.txt`.
 pub fn guest_initramfs(assets: &Path) -> Result<PathBuf> {
-    let manifest = assets.join("manifest.txt");
-    let text = std::fs::read_to_string(&manifest).with_context(|| {
-        format!(
-            "reading {}: run `cargo xtask setup`, or point --assets at its assets folder",
-            manifest.display()
-        )
-    })?;
-    let line = text.lines().find_map(|l| match l.split_whitespace().collect::<Vec<_>>()[..] {
-        [MANIFEST_KEY, path] => Some(path),
-        _ => None,
-    });
-    match line {
-        Some(path) => Ok(assets.join(path)),
-        None => bail!(
-            "{} has no `{MANIFEST_KEY} PATH` line: run `cargo xtask setup`",
-            manifest.display()
-        ),
-    }
+    let manifest = Manifest::read(assets)
+        .context("run `cargo xtask setup`, or point --assets at its assets folder")?;
+    Ok(manifest.kexec_initramfs()?.to_path_buf())
 }
 
 /// The agent initramfs: `guest` (4-byte aligned), an archive with `/boot/springboard.bin` and
@@ -58,9 +47,9 @@ pub fn initramfs(
     pad4(&mut out);
     let mut cpio = Cpio::new();
     cpio.dir("boot");
-    cpio.file("boot/springboard.bin", 0o644, firmware);
+    cpio.file(GUEST_SPRINGBOARD, 0o644, firmware);
     if let Some(script) = test {
-        cpio.file("test.sh", 0o755, script);
+        cpio.file(GUEST_TEST, 0o755, script);
     }
     out.extend(cpio.finish());
     if let Some(extra) = extra {
@@ -103,7 +92,7 @@ pub fn bundle(kernels: &[KernelArg], initrd: &Path, test_seconds: u64) -> Result
 
 /// One kernel's command line.
 fn cmdline(extra: &str, test_seconds: u64) -> String {
-    let mut line = format!("{BASE_CMDLINE} sbtest.test-timeout={test_seconds}");
+    let mut line = format!("{} {TEST_TIMEOUT_WORD}{test_seconds}", base_cmdline());
     if !extra.trim().is_empty() {
         line = format!("{line} {}", extra.trim());
     }
@@ -138,7 +127,7 @@ mod tests {
         assert!(long.starts_with("12-vmlinuz") && !long.contains(' '));
         assert_eq!(
             cmdline(" init=/x ", 90),
-            format!("{BASE_CMDLINE} sbtest.test-timeout=90 init=/x")
+            "console=ttyAMA0 panic=-1 sbtest.swap=1 sbtest.test-timeout=90 init=/x"
         );
     }
 }

@@ -1,10 +1,10 @@
 //! What a console line of a swap run means: springboard's sequence lines, the kernel's
-//! milestones, and the guest agent's result line.
+//! milestones, and the guest agent's result line. The markers are the guest protocol's
+//! (`springboard_host::protocol`); springboard's verdict words are
+//! [`Outcome::word`](image_formats::state::Outcome::word)'s.
 
-/// The guest agent's result line (`/init` in swap mode, `xtask/src/setup/guest.rs`).
-pub const AGENT_RESULT: &str = "SPRINGBOARD-SWAP-RESULT ";
-/// The guest agent's line when `kexec` back into springboard failed.
-pub const AGENT_KEXEC_FAILED: &str = "SPRINGBOARD-SWAP-KEXEC-FAILED";
+use image_formats::state::Outcome;
+use springboard_host::protocol::{self, SWAP_KEXEC_FAILED, SWAP_RESULT};
 
 /// One thing that happened, read from one console line.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -26,7 +26,7 @@ pub enum Event {
     Agent(AgentResult),
     /// The agent could not kexec springboard.
     KexecFailed(String),
-    /// `springboard: sequence: entry <i> "<name>": Passed|Failed|…`.
+    /// `springboard: sequence: entry <i> "<name>": <word>`, the word one of [`Outcome::word`]'s.
     Verdict {
         /// The entry's index.
         index: usize,
@@ -54,13 +54,13 @@ pub struct AgentResult {
 
 /// The event a console line means, if any.
 pub fn parse(line: &str) -> Option<Event> {
-    if let Some(rest) = after(line, "springboard: ") {
+    if let Some(rest) = after(line, protocol::SPRINGBOARD_PREFIX) {
         return springboard(rest);
     }
-    if let Some(rest) = after(line, AGENT_RESULT) {
+    if let Some(rest) = protocol::after(line, SWAP_RESULT) {
         return agent(rest).map(Event::Agent);
     }
-    if let Some(rest) = after(line, AGENT_KEXEC_FAILED) {
+    if let Some(rest) = after(line, SWAP_KEXEC_FAILED) {
         return Some(Event::KexecFailed(rest.trim_start_matches(':').trim().to_string()));
     }
     if let Some(rest) = after(line, "Linux version ") {
@@ -96,11 +96,11 @@ fn springboard(rest: &str) -> Option<Event> {
     }
     let entry = sequence.strip_prefix("entry ")?;
     let index = entry.split_whitespace().next()?.parse().ok()?;
-    let outcome = entry.rsplit(": ").next()?.trim();
-    Some(Event::Verdict { index, passed: outcome == "Passed" })
+    let outcome = Outcome::from_word(entry.rsplit(": ").next()?.trim())?;
+    Some(Event::Verdict { index, passed: outcome == Outcome::Passed })
 }
 
-/// The words after `SPRINGBOARD-SWAP-RESULT `.
+/// The words after [`SWAP_RESULT`].
 fn agent(rest: &str) -> Option<AgentResult> {
     let mut words = rest.split_whitespace();
     let pass = match words.next()? {
@@ -134,6 +134,9 @@ mod tests {
         assert_eq!(parse(verdict), Some(Event::Verdict { index: 1, passed: false }));
         let verdict = "springboard: sequence: entry 0 \"1-vmlinuz\": Passed";
         assert_eq!(parse(verdict), Some(Event::Verdict { index: 0, passed: true }));
+        let booting = format!("springboard: sequence: entry 2 \"x\": {}", Outcome::Booting.word());
+        assert_eq!(parse(&booting), Some(Event::Verdict { index: 2, passed: false }));
+        assert_eq!(parse("springboard: sequence: entry 2 \"x\": Renamed"), None);
         let done = "springboard: sequence: finished, 1 of 3 entries did not pass";
         assert_eq!(parse(done), Some(Event::Finished));
         assert_eq!(parse("springboard: bundle: 0x48000000 (70 MiB, …)"), None);

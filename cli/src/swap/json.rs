@@ -21,7 +21,7 @@ pub fn render(rows: &[Row]) -> String {
                 "el": row.el,
                 "result": if row.passed() { "pass" } else { "fail" },
                 "seconds": (row.seconds * 10.0).round() / 10.0,
-                "reason": if row.passed() { None } else { row.reason.as_deref() },
+                "reason": if row.passed() { None } else { row.reason.as_ref().map(ToString::to_string) },
             })
         })
         .collect();
@@ -33,6 +33,7 @@ pub fn render(rows: &[Row]) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::swap::reason::Reason;
     use crate::swap::rows::Verdict;
 
     #[test]
@@ -41,7 +42,7 @@ mod tests {
         (a.release, a.el, a.verdict, a.seconds) =
             (Some("6.1.0-56-arm64".into()), Some(2), Some(Verdict::Pass), 4.26);
         let mut b = Row::new("b".into(), "2-b".into());
-        (b.verdict, b.reason) = (Some(Verdict::Fail), Some("kernel panic: \u{1b}[0m\n".into()));
+        (b.verdict, b.reason) = (Some(Verdict::Fail), Some(Reason::Panic("\u{1b}[0m\n".into())));
         let back: Value = serde_json::from_str(&render(&[a, b])).unwrap();
         assert_eq!(back[0]["kernel"], "dir/vmlinuz \"a\"\\");
         assert_eq!(back[0]["release"], "6.1.0-56-arm64");

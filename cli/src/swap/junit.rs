@@ -34,12 +34,15 @@ pub fn render(rows: &[Row]) -> String {
             escape(release),
         );
         if !row.passed() {
-            let reason = row.reason.as_deref().unwrap_or("failed");
+            let (message, kind) = match &row.reason {
+                Some(reason) => (reason.to_string(), reason.kind()),
+                None => ("failed".to_string(), "boot"),
+            };
             let _ = writeln!(
                 out,
                 "      <failure message=\"{}\" type=\"{}\">{}</failure>",
-                escape(reason),
-                failure_type(reason),
+                escape(&message),
+                kind,
                 escape(&row.tail.join("\n"))
             );
         }
@@ -48,19 +51,6 @@ pub fn render(rows: &[Row]) -> String {
     }
     out += "  </testsuite>\n</testsuites>\n";
     out
-}
-
-/// A short machine-readable kind of failure.
-fn failure_type(reason: &str) -> &'static str {
-    if reason.starts_with("kernel panic") {
-        "panic"
-    } else if reason.starts_with("timed out") {
-        "timeout"
-    } else if reason.starts_with("test failed") {
-        "test"
-    } else {
-        "boot"
-    }
 }
 
 /// `text` as XML 1.0 character data or attribute value.
@@ -85,6 +75,7 @@ pub fn escape(text: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::swap::reason::Reason;
     use crate::swap::rows::Verdict;
 
     fn rows() -> Vec<Row> {
@@ -92,7 +83,7 @@ mod tests {
         (a.release, a.el, a.verdict, a.seconds) =
             (Some("6.1.0-56-arm64".into()), Some(2), Some(Verdict::Pass), 4.0);
         let mut b = Row::new("vmlinuz-b".into(), "2-vmlinuz-b".into());
-        (b.verdict, b.reason) = (Some(Verdict::Fail), Some("kernel panic: <init> & co".into()));
+        (b.verdict, b.reason) = (Some(Verdict::Fail), Some(Reason::Panic("<init> & co".into())));
         b.tail = vec!["\u{1b}[0mKernel panic - not syncing: x\u{7}".into(), "]]> end".into()];
         vec![a, b]
     }

@@ -15,6 +15,7 @@ mod events;
 mod json;
 mod junit;
 mod qemu;
+mod reason;
 mod rows;
 mod table;
 
@@ -27,7 +28,7 @@ use std::time::{Duration, Instant};
 use anyhow::{bail, Context, Result};
 
 use events::Event;
-use qemu::{Machine, Next};
+use qemu::{Next, SwapMachine};
 use rows::{Row, Table};
 
 /// Runs `springboard swap`; the final table goes to `out`, progress to stdout as it happens.
@@ -46,7 +47,7 @@ pub fn run(args: &SwapArgs, out: &mut String) -> Result<()> {
     let test_seconds = (flags.timeout * 3 / 4).max(1);
     let bytes = assemble::bundle(&args.kernels, &initrd, test_seconds)?;
     write(&bundle, &bytes)?;
-    let machine = Machine {
+    let machine = SwapMachine {
         program: &flags.qemu,
         cpu: &flags.cpu,
         smp: flags.smp,
@@ -56,11 +57,10 @@ pub fn run(args: &SwapArgs, out: &mut String) -> Result<()> {
         monitor: work.dir.join("monitor.sock"),
     };
     progress(&format!(
-        "{} kernels, bundle {}: {} {}",
+        "{} kernels, bundle {}: {}",
         args.kernels.len(),
         crate::show::size(bytes.len() as u64),
-        flags.qemu,
-        machine.args().join(" ")
+        machine.machine().command_line()
     ));
     let rows = args.kernels.iter().enumerate();
     let rows =
@@ -122,7 +122,7 @@ impl Runner {
         if let Some(line) = line {
             self.console.push(line.to_string());
             self.table.keep_line(line);
-            if line.starts_with("[qemu] ") {
+            if line.starts_with(springboard_host::console::STDERR_PREFIX) {
                 progress(line);
             }
             if let Some(event) = events::parse(line) {

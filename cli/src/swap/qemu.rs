@@ -6,20 +6,24 @@
 //! state page marks that kernel failed. The monitor listens on a unix socket in the work
 //! folder; `system_reset` is its HMP command.
 
-use std::io::{BufRead, BufReader, Read, Write};
+use std::io::{Read, Write};
 use std::os::unix::net::UnixStream;
 use std::path::{Path, PathBuf};
-use std::process::{Child, Command, ExitStatus, Stdio};
-use std::sync::mpsc;
+use std::process::{Child, ExitStatus};
 use std::time::{Duration, Instant};
 
 use anyhow::{Context, Result};
+use springboard_host::console::{self, Console};
+use springboard_host::Machine;
 
 /// How long QEMU may take to exit after springboard's last line (it powers off at once).
 const EXIT_GRACE: Duration = Duration::from_secs(20);
 
+/// What springboard is told on its command line: boot every entry in turn.
+const SEQUENCE: &str = "springboard.sequence";
+
 /// The QEMU machine of a swap run.
-pub struct Machine<'a> {
+pub struct SwapMachine<'a> {
     /// The QEMU program.
     pub program: &'a str,
     /// `-cpu`.
@@ -48,59 +52,41 @@ pub enum Next {
     Abort,
 }
 
-impl Machine<'_> {
-    /// QEMU's arguments.
-    pub fn args(&self) -> Vec<String> {
-        let monitor = format!("unix:{},server=on,wait=off", self.monitor.display());
-        let args = [
-            "-M",
-            "virt,virtualization=on",
-            "-cpu",
-            self.cpu,
-            "-m",
-            self.memory,
-            "-smp",
-            &self.smp.to_string(),
-            "-nic",
-            "none",
-            "-display",
-            "none",
-            "-serial",
-            "stdio",
-            "-monitor",
-            &monitor,
-            "-kernel",
-            &self.firmware.display().to_string(),
-            "-initrd",
-            &self.bundle.display().to_string(),
-            "-append",
-            "springboard.sequence",
-        ];
-        args.iter().map(|s| s.to_string()).collect()
+impl SwapMachine<'_> {
+    /// The machine: `virt` with EL2, the monitor on its socket, and a reset that restarts
+    /// springboard instead of ending QEMU.
+    pub fn machine(&self) -> Machine {
+        Machine::virt(self.cpu)
+            .program(self.program)
+            .memory(self.memory)
+            .smp(self.smp)
+            .monitor_socket(&self.monitor)
+            .reboot_on_reset()
+            .kernel(self.firmware)
+            .initrd(self.bundle)
+            .append(SEQUENCE)
     }
 
     /// Runs QEMU. `watch` gets every console line (QEMU's own stderr lines prefixed with
-    /// `[qemu] `), and `None` after each quiet second. Returns QEMU's exit status, or `None`
+    /// [`console::STDERR_PREFIX`]), and `None` after each quiet second. Returns QEMU's exit status, or `None`
     /// when it was killed.
     pub fn run(&self, mut watch: impl FnMut(Option<&str>) -> Next) -> Result<Option<ExitStatus>> {
         let _ = std::fs::remove_file(&self.monitor);
-        let mut child = Command::new(self.program)
-            .args(self.args())
-            .stdin(Stdio::null())
-            .stdout(Stdio::piped())
-            .stderr(Stdio::piped())
+        let mut child = self
+            .machine()
+            .command()
             .spawn()
             .with_context(|| format!("starting {} (install qemu-system-arm)", self.program))?;
-        let lines = spawn_readers(&mut child);
+        let lines = Console::start(&mut child);
         let mut done_at: Option<Instant> = None;
         loop {
             if done_at.is_some_and(|t| t.elapsed() > EXIT_GRACE) {
                 return kill(&mut child);
             }
-            let next = match lines.recv_timeout(Duration::from_secs(1)) {
-                Ok(line) => watch(Some(&line)),
-                Err(mpsc::RecvTimeoutError::Timeout) => watch(None),
-                Err(mpsc::RecvTimeoutError::Disconnected) => break,
+            let next = match lines.next(Duration::from_secs(1)) {
+                console::Next::Line(line) => watch(Some(&line.text)),
+                console::Next::Quiet => watch(None),
+                console::Next::Closed => break,
             };
             match next {
                 Next::Continue => {}
@@ -139,28 +125,4 @@ fn reset(monitor: &Path) -> Result<()> {
         }
     }
     Ok(())
-}
-
-/// Reads QEMU's stdout (the console) and stderr into one channel of lines.
-fn spawn_readers(child: &mut Child) -> mpsc::Receiver<String> {
-    let (tx, rx) = mpsc::channel();
-    let stdout = child.stdout.take().expect("stdout is piped");
-    let stderr = child.stderr.take().expect("stderr is piped");
-    let tx2 = tx.clone();
-    std::thread::spawn(move || {
-        for line in BufReader::new(stdout).split(b'\n').map_while(Result::ok) {
-            let text = String::from_utf8_lossy(&line).trim_end_matches('\r').to_string();
-            if tx.send(text).is_err() {
-                break;
-            }
-        }
-    });
-    std::thread::spawn(move || {
-        for line in BufReader::new(stderr).lines().map_while(Result::ok) {
-            if tx2.send(format!("[qemu] {line}")).is_err() {
-                break;
-            }
-        }
-    });
-    rx
 }

@@ -4,6 +4,7 @@
 use std::time::Duration;
 
 use super::events::{AgentResult, Event};
+use super::reason::Reason;
 
 /// Console lines kept per row, for a failed row's report.
 const TAIL_LINES: usize = 40;
@@ -31,7 +32,7 @@ pub struct Row {
     /// springboard's verdict; `None` until it printed one.
     pub verdict: Option<Verdict>,
     /// Why it failed, as far as the runner saw.
-    pub reason: Option<String>,
+    pub reason: Option<Reason>,
     /// From springboard starting it to the next springboard start (or the end).
     pub seconds: f64,
     /// Its last console lines.
@@ -124,10 +125,10 @@ impl Table {
                 row.verdict = Some(if passed { Verdict::Pass } else { Verdict::Fail });
                 if !passed && row.reason.is_none() {
                     row.reason = Some(match &row.agent {
-                        Some(a) if !a.pass => test_failed(a),
-                        Some(_) => "reported pass but springboard recorded a failure".into(),
-                        None if row.started.is_none() && row.seconds == 0.0 => "not run".into(),
-                        None => "no report: reset, panic or hang".into(),
+                        Some(a) if !a.pass => Reason::Test(a.exit),
+                        Some(_) => Reason::RecordedFail,
+                        None if row.started.is_none() && row.seconds == 0.0 => Reason::NotRun,
+                        None => Reason::NoReport,
                     });
                 }
                 None
@@ -152,16 +153,20 @@ impl Table {
                 None
             }
             Event::Panic(why) => {
-                let reason = format!("kernel panic: {why}");
-                row.reason.get_or_insert(reason.clone());
-                Some(format!("{label}: {reason}"))
+                let reason = Reason::Panic(why);
+                let text = format!("{label}: {reason}");
+                row.reason.get_or_insert(reason);
+                Some(text)
             }
             Event::Agent(agent) => {
                 if !agent.release.is_empty() {
                     row.release = Some(agent.release.clone());
                 }
                 row.el = agent.el.or(row.el);
-                let what = if agent.pass { "test passed".to_string() } else { test_failed(&agent) };
+                let what = match agent.pass {
+                    true => "test passed".to_string(),
+                    false => Reason::Test(agent.exit).to_string(),
+                };
                 let el = agent.el.map_or("EL?".to_string(), |el| format!("EL{el}"));
                 row.agent = Some(agent);
                 Some(format!(
@@ -170,9 +175,10 @@ impl Table {
                 ))
             }
             Event::KexecFailed(why) => {
-                let reason = format!("kexec back into springboard failed: {why}");
-                row.reason.get_or_insert(reason.clone());
-                Some(format!("{label}: {reason}"))
+                let reason = Reason::Kexec(why);
+                let text = format!("{label}: {reason}");
+                row.reason.get_or_insert(reason);
+                Some(text)
             }
             Event::Error(what) => Some(format!("springboard: error: {what}")),
             _ => None,
@@ -182,11 +188,12 @@ impl Table {
     /// Marks the running row as timed out after `seconds`; returns the progress line.
     pub fn timed_out(&mut self, seconds: u64) -> Option<String> {
         let i = self.current?;
-        let reason = format!("timed out after {seconds} s: machine reset");
+        let reason = Reason::Timeout(seconds);
         let count = self.rows.len();
         let row = &mut self.rows[i];
-        row.reason.get_or_insert(reason.clone());
-        Some(format!("[{}/{count}] {}: {reason}", i + 1, row.name))
+        let text = format!("[{}/{count}] {}: {reason}", i + 1, row.name);
+        row.reason.get_or_insert(reason);
+        Some(text)
     }
 
     /// Ends the run at `now`: rows springboard gave no verdict for fail, with `why`.
@@ -195,17 +202,9 @@ impl Table {
         for row in &mut self.rows {
             if row.verdict.is_none() {
                 row.verdict = Some(Verdict::Fail);
-                row.reason.get_or_insert_with(|| why.to_string());
+                row.reason.get_or_insert_with(|| Reason::RunEnded(why.to_string()));
             }
         }
-    }
-}
-
-/// The reason of a row whose test script failed.
-fn test_failed(agent: &AgentResult) -> String {
-    match agent.exit {
-        Some(code) => format!("test failed (exit status {code})"),
-        None => "test failed".to_string(),
     }
 }
 
@@ -260,8 +259,10 @@ mod tests {
         assert_eq!(r[1].seconds, 3.0);
         assert_eq!(r[1].el, Some(2));
         assert_eq!(r[1].release.as_deref(), Some("6.1.0-56-arm64"));
-        assert!(r[1].reason.as_deref().unwrap().starts_with("kernel panic: No working init"));
-        assert_eq!(r[2].reason.as_deref(), Some("test failed (exit status 1)"));
+        let panic = r[1].reason.as_ref().unwrap().to_string();
+        assert!(panic.starts_with("kernel panic: No working init"), "{panic}");
+        assert_eq!(r[2].reason, Some(Reason::Test(Some(1))));
+        assert_eq!(r[2].reason.as_ref().unwrap().to_string(), "test failed (exit status 1)");
         assert_eq!(r[2].release.as_deref(), Some("6.1.0-56-cloud-arm64"));
         assert!(r[1].tail.iter().any(|l| l.contains("Kernel panic")));
     }
@@ -273,8 +274,9 @@ mod tests {
         assert!(t.timed_out(120).unwrap().contains("timed out after 120 s"));
         t.close(Duration::from_secs(130), "QEMU exited before the sequence finished");
         assert!(t.rows.iter().all(|r| !r.passed()));
-        assert!(t.rows[0].reason.as_deref().unwrap().starts_with("timed out"));
-        assert_eq!(t.rows[2].reason.as_deref(), Some("QEMU exited before the sequence finished"));
+        assert_eq!(t.rows[0].reason, Some(Reason::Timeout(120)));
+        let ended = t.rows[2].reason.as_ref().unwrap().to_string();
+        assert_eq!(ended, "QEMU exited before the sequence finished");
         assert_eq!(t.rows[0].seconds, 130.0);
     }
 }

@@ -32,7 +32,7 @@ pub fn render(rows: &[Row]) -> String {
         if let Some(reason) = n.checked_sub(1).and_then(|i| rows[i].reason.as_ref()) {
             if !rows[n - 1].passed() {
                 out += "  (";
-                out += reason;
+                out += &reason.to_string();
                 out += ")";
             }
         }
@@ -44,6 +44,7 @@ pub fn render(rows: &[Row]) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::swap::reason::Reason;
     use crate::swap::rows::Verdict;
 
     #[test]
@@ -52,7 +53,7 @@ mod tests {
         (a.release, a.el, a.verdict, a.seconds) =
             (Some("6.1.0-56-arm64".into()), Some(2), Some(Verdict::Pass), 4.25);
         let mut b = Row::new("vmlinuz-bb".into(), "2-vmlinuz-bb".into());
-        (b.verdict, b.reason) = (Some(Verdict::Fail), Some("kernel panic: x".into()));
+        (b.verdict, b.reason) = (Some(Verdict::Fail), Some(Reason::Panic("x".into())));
         let text = render(&[a, b]);
         let lines: Vec<&str> = text.lines().collect();
         assert_eq!(lines[0], "#  kernel      release         EL   result  seconds");

@@ -24,6 +24,11 @@ pub use open::{bundle_id, open, Opened};
 use zerocopy::{FromBytes, IntoBytes};
 
 /// What happened to one entry.
+///
+/// After a sequence springboard prints one verdict line per entry, `springboard: sequence:
+/// entry <index> "<name>": <word>`, where `<word>` is [`Outcome::word`]; `springboard swap`
+/// reads it back with [`Outcome::from_word`]. The words are part of that contract: renaming a
+/// variant does not change them.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Outcome {
     /// Not booted yet.
@@ -37,6 +42,24 @@ pub enum Outcome {
 }
 
 impl Outcome {
+    /// Every outcome, in code order.
+    pub const ALL: [Outcome; 4] = [Self::Untried, Self::Booting, Self::Passed, Self::Failed];
+
+    /// The word springboard's verdict line prints for this outcome.
+    pub const fn word(self) -> &'static str {
+        match self {
+            Self::Untried => "Untried",
+            Self::Booting => "Booting",
+            Self::Passed => "Passed",
+            Self::Failed => "Failed",
+        }
+    }
+
+    /// The outcome a verdict line's word names; `None` for any other text.
+    pub fn from_word(word: &str) -> Option<Self> {
+        Self::ALL.into_iter().find(|o| o.word() == word)
+    }
+
     fn from_code(code: u8) -> Self {
         match code {
             1 => Self::Booting,
@@ -184,6 +207,17 @@ mod tests {
         s.outcomes[2] = Outcome::Booting;
         s.attempts[2] = 4;
         s
+    }
+
+    #[test]
+    fn verdict_words_are_fixed_and_read_back() {
+        let words = Outcome::ALL.map(Outcome::word);
+        assert_eq!(words, ["Untried", "Booting", "Passed", "Failed"]);
+        for outcome in Outcome::ALL {
+            assert_eq!(Outcome::from_word(outcome.word()), Some(outcome));
+        }
+        assert_eq!(Outcome::from_word("passed"), None);
+        assert_eq!(Outcome::from_word("Passed "), None);
     }
 
     #[test]
