@@ -5,13 +5,14 @@
 //! `HVC_SOFT_RESTART`) and once from a VHE kernel (which branches at EL2 with E2H/TGE set).
 
 use qemu_tests::guest::{kexec_initramfs, pack_entries, EntryFiles};
-use qemu_tests::{pack, Assets, Qemu, BANNER, CMDLINE, USERSPACE};
+use qemu_tests::protocol::{KEXEC_FAILED, KEXEC_SWITCH};
+use qemu_tests::{pack, protocol, Assets, Qemu, BANNER, CMDLINE, USERSPACE};
 use std::time::Duration;
 
-/// The guest's `/init` prints this line just before `kexec -e`.
-const KEXEC: &str = "SPRINGBOARD-KEXEC /boot/springboard.bin";
-/// The guest's `/init` prints this when `kexec -l` or `kexec -e` failed.
-const KEXEC_FAILED: &str = "SPRINGBOARD-KEXEC-FAILED";
+/// The guest's `/init` prints this line (then ` --initrd …`) just before `kexec -e`.
+fn kexec_line() -> String {
+    format!("{} /{}", protocol::KEXEC, protocol::GUEST_SPRINGBOARD)
+}
 const EL2: &str = "CPU: All CPU(s) started at EL2";
 
 /// Boots A under `cpu`, kexecs springboard with B's bundle, and checks both boots.
@@ -23,7 +24,7 @@ fn kexec_back_into_springboard(name: &str, cpu: &str, kvm: &str) {
     let guest = assets.work_file(&format!("{name}-guest.cpio"));
     kexec_initramfs(&assets, &next, &guest);
     let first = assets.work_file(&format!("{name}.bundle"));
-    let cmdline = format!("{CMDLINE} sbtest.kexec=1");
+    let cmdline = format!("{CMDLINE} {KEXEC_SWITCH}");
     let entry = EntryFiles { name: "kexec", kernel: &a.path, initrd: &guest, cmdline: &cmdline };
     pack_entries(&assets, &[entry], &first);
 
@@ -42,7 +43,7 @@ fn kexec_back_into_springboard(name: &str, cpu: &str, kvm: &str) {
                 EL2,
                 kvm,
                 &user_a,
-                KEXEC,
+                &kexec_line(),
                 BANNER,
                 "springboard: handoff: HVC_SOFT_RESTART to",
                 &format!("Linux version {}", b.release),
@@ -58,9 +59,10 @@ fn kexec_back_into_springboard(name: &str, cpu: &str, kvm: &str) {
     let banners: Vec<&String> = run.lines.iter().filter(|l| l.contains(BANNER)).collect();
     assert!(banners[1].contains("entered at EL2"), "kexec entered springboard: {}", banners[1]);
     assert_eq!(run.count(kvm), 2, "KVM must work in both kernels");
-    let last_cmdline = run.lines.iter().rev().find(|l| l.starts_with("SPRINGBOARD-CMDLINE "));
+    let last_cmdline =
+        run.lines.iter().rev().find(|l| l.starts_with(&format!("{} ", protocol::CMDLINE)));
     let last_cmdline = last_cmdline.expect("B printed its command line");
-    assert!(!last_cmdline.contains("sbtest.kexec"), "B booted A's command line: {last_cmdline}");
+    assert!(!last_cmdline.contains(KEXEC_SWITCH), "B booted A's command line: {last_cmdline}");
 }
 
 #[test]
@@ -90,7 +92,7 @@ fn el1_kernel_kexecs_springboard_which_climbs_back_to_el2_for_the_next_kernel() 
     let guest = assets.work_file("kexec-el1-guest.cpio");
     kexec_initramfs(&assets, &next, &guest);
     let first = assets.work_file("kexec-el1.bundle");
-    let cmdline = format!("{CMDLINE} sbtest.kexec=1");
+    let cmdline = format!("{CMDLINE} {KEXEC_SWITCH}");
     let entry = EntryFiles { name: "kexec", kernel: &a.path, initrd: &guest, cmdline: &cmdline };
     pack_entries(&assets, &[entry], &first);
 
@@ -111,7 +113,7 @@ fn el1_kernel_kexecs_springboard_which_climbs_back_to_el2_for_the_next_kernel() 
                 "springboard: handoff: HVC_SOFT_RESTART to the stub's EL1 launch",
                 "CPU: All CPU(s) started at EL1",
                 &user_a,
-                KEXEC,
+                &kexec_line(),
                 "springboard: springboard 0.1.0 entered at EL1",
                 "springboard: stub: a springboard stub is resident at EL2: re-entering springboard at EL2",
                 "springboard: springboard 0.1.0 entered at EL2",

@@ -7,7 +7,7 @@
 use qemu_tests::elf::{self, Segment};
 use qemu_tests::guest::kexec_initramfs;
 use qemu_tests::tfa::{flash_with_bl33, springboard_with, BL31, MACHINE};
-use qemu_tests::{pack, Assets, Qemu, BANNER, CMDLINE, USERSPACE};
+use qemu_tests::{pack, protocol, Assets, Qemu, BANNER, CMDLINE, USERSPACE};
 use std::path::PathBuf;
 
 /// Where TF-A's BL2 loads BL33 for QEMU (`NS_IMAGE_OFFSET`, 0x40000000 + 0x20000000).
@@ -60,14 +60,14 @@ fn after_tfa_linux_kexecs_springboard_which_boots_the_next_kernel_at_el2() {
     pack(&assets, &b.path, CMDLINE, &next);
     let guest = assets.work_file("tfa-kexec-guest.cpio");
     kexec_initramfs(&assets, &next, &guest);
-    let cmdline = format!("{CMDLINE} sbtest.kexec=1");
+    let cmdline = format!("{CMDLINE} {}", protocol::KEXEC_SWITCH);
     let bl33 = springboard_with(&assets, "tfa-kexec-bl33.bin", &a.path, &guest, &cmdline);
     let flash = flash_with_bl33(&assets, "tfa-kexec", &bl33);
     let run = Qemu::virt("tfa-kexec", "cortex-a57")
         .machine(MACHINE)
         .arg(["-bios", &flash.display().to_string()])
         .allow_banners(2)
-        .forbid(&["SPRINGBOARD-KEXEC-FAILED"])
+        .forbid(&[protocol::KEXEC_FAILED])
         .timeout(std::time::Duration::from_secs(240))
         .expect(
             &[

@@ -8,8 +8,8 @@ use crate::common::{boots, line_says, refuses, tiny_bundle_file, two_entry_bundl
 
 /// The kernel's `COMMAND_LINE_SIZE` on arm64 (Linux 6.1 `arch/arm64/include/uapi/asm/setup.h`).
 const COMMAND_LINE_SIZE: usize = 2048;
-/// What the test initramfs prints before `/proc/cmdline` (xtask `setup/initramfs.rs`).
-const CMDLINE_MARKER: &str = "SPRINGBOARD-CMDLINE ";
+/// What the test initramfs prints before `/proc/cmdline` (the guest protocol's).
+const CMDLINE_MARKER: &str = qemu_tests::protocol::CMDLINE;
 
 /// springboard with the tiny bundle and `append`, refused with `code` saying `words`.
 fn refuses_append(name: &str, append: &str, code: &str, words: &[&str]) {
@@ -51,7 +51,7 @@ fn kernel_cmdline(name: &str, append: &str) -> String {
     let qemu = virt(name).initrd(two_entry_bundle()).arg(["-append", append]);
     let run = boots(qemu, &["springboard: entry: 0 \"first\""]);
     let line = run.assert_has(CMDLINE_MARKER);
-    line[line.find(CMDLINE_MARKER).expect("marker") + CMDLINE_MARKER.len()..].to_string()
+    qemu_tests::protocol::after(line, CMDLINE_MARKER).expect("marker").to_string()
 }
 
 #[test]
