@@ -28,7 +28,7 @@ pub struct Board {
     /// CPU number instead).
     pub dtb_fallback: Option<u64>,
     /// Bytes at the top of the first DRAM bank that springboard keeps for its resident stub and
-    /// state page.
+    /// state page ([`stub::abi::RESIDENT_SIZE`] on every board so far).
     pub resident_size: u64,
 }
 
@@ -40,7 +40,7 @@ pub const QEMU_VIRT: Board = Board {
     uart: Span { base: 0x0900_0000, size: 0x1000 },
     dram: Span { base: 0x4000_0000, size: 0x4000_0000 },
     dtb_fallback: Some(0x4000_0000),
-    resident_size: 0x2000,
+    resident_size: stub::abi::RESIDENT_SIZE,
 };
 
 /// Every board springboard knows, in the order they are matched.
@@ -71,7 +71,8 @@ mod tests {
     #[test]
     fn resident_region_fits_the_stub_and_a_state_page_and_is_page_aligned() {
         for board in BOARDS {
-            assert!(board.resident_size >= 0x2000 && board.resident_size % 0x1000 == 0);
+            assert!(board.resident_size >= stub::abi::RESIDENT_SIZE);
+            assert_eq!(board.resident_size % stub::abi::STATE_PAGE_SIZE, 0);
             assert_eq!((board.dram.base + board.dram.size) % 0x1000, 0);
         }
     }

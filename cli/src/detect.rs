@@ -1,12 +1,12 @@
 //! Telling file formats apart by their content (magic numbers at fixed offsets).
 
 use image_formats::image::MAGIC_OFFSET;
-use image_formats::{bundle, fdt, image};
+use image_formats::{bundle, fdt, gzip, image};
 
 /// The arm64 Image magic bytes, `"ARM\x64"` (Linux `Documentation/arch/arm64/booting.rst`).
 pub const IMAGE_MAGIC: [u8; 4] = image::MAGIC.to_le_bytes();
 /// The first two bytes of every gzip member (RFC 1952, 2.3.1).
-pub const GZIP_MAGIC: &[u8; 2] = b"\x1f\x8b";
+pub const GZIP_MAGIC: &[u8; 2] = &gzip::MAGIC;
 /// The first four bytes of every DTB: big-endian 0xd00dfeed (Devicetree Specification v0.4,
 /// 5.2).
 pub const DTB_MAGIC: [u8; 4] = fdt::MAGIC.to_be_bytes();

@@ -21,8 +21,10 @@ const RESERVED_FLAGS: u8 = 0xe0;
 const FIXED_HEADER: usize = 10;
 /// Size of the trailer (CRC32, ISIZE).
 pub const TRAILER: usize = 8;
-/// The only compression method RFC 1952 defines.
+/// The only compression method RFC 1952 defines (CM, offset 2).
 pub const METHOD_DEFLATE: u8 = 8;
+/// ID1 and ID2, the first two bytes of every gzip member (RFC 1952, 2.3.1).
+pub const MAGIC: [u8; 2] = [0x1f, 0x8b];
 
 /// A gzip member's header fields, trailer and deflate stream.
 #[derive(Clone, Copy, Debug)]
@@ -161,7 +163,7 @@ impl<'a> Member<'a> {
     /// Reads the header and trailer of the single gzip member `data`.
     pub fn parse(data: &'a [u8]) -> Result<Self, GzipError> {
         let err = |offset, kind| GzipError { offset, kind };
-        if data.len() < FIXED_HEADER + TRAILER || !data.starts_with(&[0x1f, 0x8b]) {
+        if data.len() < FIXED_HEADER + TRAILER || !data.starts_with(&MAGIC) {
             return Err(err(0, GzipErrorKind::NotGzip { len: data.len() }));
         }
         if data[2] != METHOD_DEFLATE {

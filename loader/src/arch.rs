@@ -88,9 +88,7 @@ pub unsafe fn soft_restart(entry: u64, arg0: u64, arg1: u64) -> ! {
 }
 
 pub use image_formats::boot::Conduit;
-
-/// PSCI 1.1 `SYSTEM_OFF` function ID (Arm DEN 0022D, 5.1).
-const PSCI_SYSTEM_OFF: u64 = 0x8400_0008;
+use stub::abi::PSCI_SYSTEM_OFF;
 
 /// Powers the machine off through PSCI; if that returns, waits for an interrupt forever.
 pub fn system_off(conduit: Conduit) -> ! {

@@ -48,6 +48,13 @@ pub const PSCI_CPU_SUSPEND_FN: u64 = 1;
 /// PSCI `SYSTEM_SUSPEND` function number (`0x8400000e` / `0xc400000e`): its entry point (`x1`)
 /// is rewritten like `CPU_ON`'s.
 pub const PSCI_SYSTEM_SUSPEND_FN: u64 = 0xe;
+/// PSCI `SYSTEM_OFF` function number (Arm DEN 0022D, 5.1.9): relayed like every PSCI call.
+pub const PSCI_SYSTEM_OFF_FN: u64 = 8;
+/// The SMC32 function ID of PSCI `SYSTEM_OFF`, `0x84000008`: how springboard, the test payload
+/// and the bench probe power the machine off.
+pub const PSCI_SYSTEM_OFF: u64 = PSCI_ID_TOP_BYTES[0] << PSCI_ID_TOP_SHIFT | PSCI_SYSTEM_OFF_FN;
+/// Where the top byte of a PSCI function ID starts.
+pub const PSCI_ID_TOP_SHIFT: u32 = 24;
 
 /// SMCCC (Arm DEN 0028E, 2.5) fast calls have bit 31 of the function ID set; the hyp-stub calls
 /// (0..4) do not.
@@ -71,6 +78,10 @@ pub const PSCI_INVALID_PARAMETERS: i64 = -2;
 
 /// Layout of the resident region: the stub's code (≤ [`STUB_BUDGET`]) and then the state page.
 pub const STATE_PAGE_OFFSET: u64 = STUB_BUDGET as u64;
+/// Size of the state page: one 4 KiB page (the granule the resident region is reserved in).
+pub const STATE_PAGE_SIZE: u64 = 0x1000;
+/// Size of the whole resident region: the stub's budget, then the state page.
+pub const RESIDENT_SIZE: u64 = STATE_PAGE_OFFSET + STATE_PAGE_SIZE;
 /// Offset in the state page of the per-CPU `(entry, context)` slots of relayed `CPU_ON` calls.
 pub const CPU_SLOTS_OFFSET: u64 = 0x800;
 /// Bytes per CPU slot: entry point and context ID.
@@ -87,8 +98,14 @@ pub const SCTLR_EL2_MMU_OFF: u64 = 0x30c5_0830;
 /// `SPSR_EL2` for "EL2h with D, A, I and F masked" (Arm ARM C5.2.19): the state in which
 /// `HVC_SOFT_RESTART` enters the next image.
 pub const SPSR_EL2H_MASKED: u64 = 0x3c9;
-/// Size of the vector table: 16 slots of 0x80 bytes; also its required alignment.
-pub const VECTORS_SIZE: usize = 0x800;
+/// Size of one slot of an exception vector table: 32 instructions (Arm ARM DDI 0487K.a, "Exception
+/// vectors": `VBAR_ELx` + 0x000..0x780, one slot per 0x80).
+pub const VECTOR_SLOT_SIZE: usize = 0x80;
+/// Size of the vector table: 16 slots; also its required alignment.
+pub const VECTORS_SIZE: usize = 16 * VECTOR_SLOT_SIZE;
+/// Offset in a vector table of the slot "synchronous exception from a lower EL, AArch64": where
+/// an `hvc` from EL1 lands (the first slot of the third group of four).
+pub const VECTOR_LOWER_A64_SYNC: usize = 8 * VECTOR_SLOT_SIZE;
 /// The budget of the whole resident stub, vectors included (DESIGN §4).
 pub const STUB_BUDGET: usize = 4096;
 
@@ -151,13 +168,14 @@ pub const fn route(x0: u64, el3: bool) -> Route {
 }
 
 // The CPU slots fit in the state page, after the state record.
-const _: () = assert!(CPU_SLOTS_OFFSET + CPU_SLOTS * CPU_SLOT_SIZE <= 0x1000);
+const _: () = assert!(CPU_SLOTS_OFFSET + CPU_SLOTS * CPU_SLOT_SIZE <= STATE_PAGE_SIZE);
 
 /// Whether `x0` is a PSCI function ID (which the stub relays to EL3).
 pub const fn is_psci(x0: u64) -> bool {
-    let top = x0 >> 24;
+    let top = x0 >> PSCI_ID_TOP_SHIFT;
+    let between = (1 << (PSCI_ID_TOP_SHIFT - PSCI_ID_FUNCTION_BITS)) - 1;
     (top == PSCI_ID_TOP_BYTES[0] || top == PSCI_ID_TOP_BYTES[1])
-        && (x0 >> PSCI_ID_FUNCTION_BITS) & 0x7_ffff == 0
+        && (x0 >> PSCI_ID_FUNCTION_BITS) & between == 0
 }
 
 /// The state-page slot of the CPU with affinity `mpidr`, if it has one.
@@ -237,6 +255,11 @@ mod tests {
         for id in [0x8400_0020, 0x8600_ff01, 0xc500_0000, 0x1_8400_0000, 5, HVC_STUB_ERR] {
             assert!(!is_psci(id), "{id:#x}");
         }
+    }
+
+    #[test]
+    fn system_off_is_the_psci_1_1_smc32_id() {
+        assert_eq!(PSCI_SYSTEM_OFF, 0x8400_0008);
     }
 
     #[test]

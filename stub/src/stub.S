@@ -13,26 +13,26 @@ __stub_start:
     // Current EL with SP_EL0: never used at EL2. Each idle slot is a self-loop of its own,
     // so a debugger or `-d int` shows which one was taken.
     .rept 4
-    .balign 0x80
+    .balign {slot_size}
     b .
     .endr
     // Current EL with SP_ELx: `hvc #0` made at EL2 itself; then IRQ, FIQ, SError.
-    .balign 0x80
+    .balign {slot_size}
     b       stub_sync
     .rept 3
-    .balign 0x80
+    .balign {slot_size}
     b .
     .endr
     // Lower EL, AArch64: `hvc #0` from EL1; then IRQ, FIQ, SError.
-    .balign 0x80
+    .balign {slot_size}
     b       stub_sync
     .rept 3
-    .balign 0x80
+    .balign {slot_size}
     b .
     .endr
     // Lower EL, AArch32: not supported.
     .rept 4
-    .balign 0x80
+    .balign {slot_size}
     b .
     .endr
 

@@ -9,6 +9,7 @@ use crate::{abi, regs};
 core::arch::global_asm!(
     include_str!("stub.S"),
     vectors_size = const abi::VECTORS_SIZE,
+    slot_size = const abi::VECTOR_SLOT_SIZE,
     ec_hvc64 = const abi::ESR_EC_HVC64,
     soft_restart = const abi::HVC_SOFT_RESTART,
     set_vectors = const abi::HVC_SET_VECTORS,

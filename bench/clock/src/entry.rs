@@ -17,8 +17,6 @@ use image_formats::image;
 
 /// QEMU `virt`'s PL011 data register (QEMU `hw/arm/virt.c`, `VIRT_UART`).
 const UART_DATA: u64 = 0x0900_0000;
-/// PSCI `SYSTEM_OFF` (Arm DEN0022, PSCI 1.1, §5.1).
-const PSCI_SYSTEM_OFF: u64 = 0x8400_0008;
 /// arm64 `Image` header `flags` (Linux `booting.rst`): little-endian, 4 KiB pages, anywhere.
 const IMAGE_FLAGS: u64 = image::flags::little_endian(image::PageSize::Size4K, true);
 
@@ -83,7 +81,7 @@ core::arch::global_asm!(
     magic = const image::MAGIC,
     header_len = const image::HEADER_LEN,
     uart = const UART_DATA,
-    psci_off = const PSCI_SYSTEM_OFF,
+    psci_off = const stub::abi::PSCI_SYSTEM_OFF,
 );
 
 #[panic_handler]

@@ -4,6 +4,7 @@
 use std::fmt::Write as _;
 
 use anyhow::Result;
+use image_formats::gzip::METHOD_DEFLATE;
 use image_formats::image::{ImageHeader, HEADER_LEN};
 
 use crate::detect::has_image_magic;
@@ -14,7 +15,7 @@ use crate::show;
 pub fn inspect(data: &[u8], out: &mut String) -> Result<()> {
     let info = GzipInfo::parse(data)?;
     writeln!(out, "gzip file, {} compressed", show::size(data.len() as u64))?;
-    let method = if info.method == 8 { "deflate" } else { "unknown" };
+    let method = if info.method == METHOD_DEFLATE { "deflate" } else { "unknown" };
     writeln!(out, "  0x0002 method         {} ({method})", info.method)?;
     writeln!(out, "  0x0003 flags          {:#04x}", info.flags)?;
     let mtime = if info.mtime == 0 { "not recorded" } else { "seconds since 1970" };

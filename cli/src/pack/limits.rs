@@ -96,7 +96,7 @@ pub fn gzip_kernel(data: &[u8]) -> Result<()> {
     let (consumed, size, crc32) = inflate_first_member(&data[start..], start)?;
     let member_end = start + consumed + TRAILER;
     if member_end < data.len() {
-        let what = if data[member_end..].starts_with(&[0x1f, 0x8b]) {
+        let what = if data[member_end..].starts_with(crate::detect::GZIP_MAGIC) {
             "a second gzip member starts there (a multi-member gzip)"
         } else {
             "trailing bytes follow it"

@@ -90,7 +90,7 @@ pub fn vectors() -> u64 {
 
 /// PSCI `SYSTEM_OFF` through the stub's relay; QEMU exits.
 pub fn system_off() -> ! {
-    hvc(0x8400_0008, 0);
+    hvc(stub::abi::PSCI_SYSTEM_OFF, 0);
     loop {
         // SAFETY: waiting has no effect on memory.
         unsafe { asm!("wfe", options(nomem, nostack)) };

@@ -100,7 +100,7 @@ pub fn before_soft_restart() {
         format_args!("x0 {:#x}", entry.x0),
     );
 
-    let misaligned = guarded_hvc(HVC_SET_VECTORS, calls::vectors() + 0x80);
+    let misaligned = guarded_hvc(HVC_SET_VECTORS, calls::vectors() + VECTOR_SLOT_SIZE as u64);
     clobbered += misaligned.changed;
     let [after, ..] = hvc(MARKER_CALL, 0);
     check(

@@ -126,17 +126,17 @@ suspend_resume_entry:
     // The payload's own EL2 vectors, installed with HVC_SET_VECTORS. The lower-EL sync slot
     // answers the marker call itself and passes anything else to springboard's stub (its
     // address in probe_area), as a hypervisor that chains to the stub would.
-    .balign 0x800
+    .balign {vectors_size}
     .global payload_vectors
 payload_vectors:
     .irp slot, 0, 1, 2, 3, 4, 5, 6, 7
-    .balign 0x80
+    .balign {slot_size}
     b       .
     .endr
-    .balign 0x80
+    .balign {slot_size}
     b       payload_el2_sync
     .irp slot, 9, 10, 11, 12, 13, 14, 15
-    .balign 0x80
+    .balign {slot_size}
     b       .
     .endr
 payload_el2_sync:
@@ -147,7 +147,7 @@ payload_el2_sync:
     eret
 1:  adrp    x17, probe_area
     ldr     x17, [x17, #{p_stub}]
-    add     x17, x17, #0x400
+    add     x17, x17, #{lower_a64_sync}
     br      x17
 
     // x0 = call number, x1 = argument. Sets x19..x30 to canaries, makes the call, counts the
