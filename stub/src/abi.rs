@@ -61,6 +61,11 @@ pub const PSCI_ID_TOP_SHIFT: u32 = 24;
 pub const SMCCC_FAST_CALL_BIT: u32 = 31;
 /// The owning entity number of a fast call: bits 29..24 of the function ID.
 pub const SMCCC_OEN_SHIFT: u32 = 24;
+/// Width of the owning entity number.
+pub const SMCCC_OEN_WIDTH: u32 = 6;
+/// SMCCC function IDs are 32 bits (passed in `w0`); the stub refuses an `x0` with anything
+/// above them as a fast call.
+pub const SMCCC_FUNCTION_ID_BITS: u32 = 32;
 /// Owning entity 0: Arm architecture calls (`SMCCC_VERSION` 0x80000000, `SMCCC_ARCH_FEATURES`,
 /// `SMCCC_ARCH_SOC_ID`, the `SMCCC_ARCH_WORKAROUND_*` calls), relayed to EL3 when there is one.
 pub const SMCCC_OEN_ARCH: u64 = 0;
@@ -84,10 +89,19 @@ pub const STATE_PAGE_SIZE: u64 = 0x1000;
 pub const RESIDENT_SIZE: u64 = STATE_PAGE_OFFSET + STATE_PAGE_SIZE;
 /// Offset in the state page of the per-CPU `(entry, context)` slots of relayed `CPU_ON` calls.
 pub const CPU_SLOTS_OFFSET: u64 = 0x800;
+/// log2 of [`CPU_SLOT_SIZE`].
+pub const CPU_SLOT_SIZE_LOG2: u32 = 4;
 /// Bytes per CPU slot: entry point and context ID.
-pub const CPU_SLOT_SIZE: u64 = 16;
+pub const CPU_SLOT_SIZE: u64 = 1 << CPU_SLOT_SIZE_LOG2;
+/// CPUs with a slot have `MPIDR.Aff0 < 1 << CPU_SLOT_AFF0_BITS` (eight per cluster)…
+pub const CPU_SLOT_AFF0_BITS: u32 = 3;
+/// …and `MPIDR.Aff1 < 1 << CPU_SLOT_AFF1_BITS` (four clusters).
+pub const CPU_SLOT_AFF1_BITS: u32 = 2;
 /// CPUs with a slot: `MPIDR.Aff0 < 8` and `MPIDR.Aff1 < 4` (slot = `Aff1 * 8 + Aff0`).
-pub const CPU_SLOTS: u64 = 32;
+pub const CPU_SLOTS: u64 = 1 << (CPU_SLOT_AFF0_BITS + CPU_SLOT_AFF1_BITS);
+/// `HVC_SOFT_RESTART` refuses an entry that is not a multiple of this: A64 instructions are
+/// 4 bytes, and a branch elsewhere takes a PC alignment fault.
+pub const ENTRY_ALIGN: u64 = 4;
 
 /// `ESR_EL2.EC` of an `hvc` executed in AArch64 state (Arm ARM D24.2.40, DDI 0487K.a).
 pub const ESR_EC_HVC64: u64 = 0x16;
@@ -150,7 +164,7 @@ pub const fn route(x0: u64, el3: bool) -> Route {
         }
         _ => {}
     }
-    if x0 >> 32 != 0 || x0 >> SMCCC_FAST_CALL_BIT == 0 {
+    if x0 >> SMCCC_FUNCTION_ID_BITS != 0 || x0 >> SMCCC_FAST_CALL_BIT == 0 {
         return Route::StubError;
     }
     if is_psci(x0) {
@@ -159,7 +173,7 @@ pub const fn route(x0: u64, el3: bool) -> Route {
             matches!(function, PSCI_CPU_ON_FN | PSCI_CPU_SUSPEND_FN | PSCI_SYSTEM_SUSPEND_FN);
         return Route::Psci { rewrites_entry };
     }
-    let oen = (x0 >> SMCCC_OEN_SHIFT) & 0x3f;
+    let oen = (x0 >> SMCCC_OEN_SHIFT) & ((1 << SMCCC_OEN_WIDTH) - 1);
     if el3 && (oen == SMCCC_OEN_ARCH || oen == SMCCC_OEN_STANDARD) {
         Route::RelayToEl3
     } else {
@@ -180,14 +194,20 @@ pub const fn is_psci(x0: u64) -> bool {
 
 /// The state-page slot of the CPU with affinity `mpidr`, if it has one.
 pub const fn cpu_slot(mpidr: u64) -> Option<u64> {
-    let aff0 = mpidr & 0xff;
-    let aff1 = (mpidr >> 8) & 0xff;
-    let upper = (mpidr >> 16) & 0xff | (mpidr >> 32) & 0xff;
-    if aff0 < 8 && aff1 < CPU_SLOTS / 8 && upper == 0 {
-        Some(aff1 * 8 + aff0)
+    let aff0 = affinity(mpidr, 0);
+    let aff1 = affinity(mpidr, 1);
+    let upper = affinity(mpidr, 2) | affinity(mpidr, 3);
+    if aff0 < 1 << CPU_SLOT_AFF0_BITS && aff1 < 1 << CPU_SLOT_AFF1_BITS && upper == 0 {
+        Some(aff1 << CPU_SLOT_AFF0_BITS | aff0)
     } else {
         None
     }
+}
+
+/// `MPIDR_EL1.Aff<level>`.
+const fn affinity(mpidr: u64, level: usize) -> u64 {
+    let shift = crate::regs::MPIDR_EL1_AFF_SHIFTS[level];
+    (mpidr >> shift) & ((1 << crate::regs::MPIDR_EL1_AFF_WIDTH) - 1)
 }
 
 #[cfg(test)]

@@ -1,6 +1,8 @@
 // springboard's resident EL2 stub: vectors, hyp-stub ABI dispatcher, PSCI relay, and the
 // EL1 environment it sets up. Every number comes from abi.rs / regs.rs through `const`
-// operands. Position independent (only `adr`), stackless, no Rust at run time.
+// operands (register field positions included); only `#0` (`hvc`/`smc` immediates, success)
+// and the 16-bit split of `movz`/`movk` are written here. Position independent (only `adr`),
+// stackless, no Rust at run time.
 //
 // On every call: x0 = function ID in, status out; x1..x4 = arguments. x9 is the dispatcher's
 // scratch, kept in TPIDR_EL2 and restored before every ERET, so callers get back every register
@@ -39,7 +41,7 @@ __stub_start:
 stub_sync:
     msr     tpidr_el2, x9
     mrs     x9, esr_el2
-    lsr     x9, x9, #26
+    lsr     x9, x9, #{esr_ec_shift}
     cmp     x9, #{ec_hvc64}
     b.ne    stub_not_hvc
     cmp     x0, #{soft_restart}
@@ -54,23 +56,23 @@ stub_sync:
     movk    x9, #{vh_count_hi}, lsl #16
     cmp     x0, x9
     b.eq    stub_vendor_count
-    add     x9, x9, #1
+    add     x9, x9, #{vh_uid_step}
     cmp     x0, x9
     b.eq    stub_vendor_uid
-    add     x9, x9, #2
+    add     x9, x9, #{vh_revision_step}
     cmp     x0, x9
     b.eq    stub_vendor_revision
     // SMCCC fast calls only from here on (bit 31 set, nothing above bit 31).
-    lsr     x9, x0, #32
+    lsr     x9, x0, #{fn_id_bits}
     cbnz    x9, stub_error
     tbz     x0, #{fast_call_bit}, stub_error
     // PSCI: 0x84/0xc4 in the top byte of a 32-bit ID, zeros down to the function number.
-    lsr     x9, x0, #24
+    lsr     x9, x0, #{psci_top_shift}
     cmp     x9, #{psci_smc32}
     b.eq    1f
     cmp     x9, #{psci_smc64}
     b.ne    stub_other_fast_call
-1:  ubfx    x9, x0, #{psci_fn_bits}, #19
+1:  ubfx    x9, x0, #{psci_fn_bits}, #({psci_top_shift} - {psci_fn_bits})
     cbnz    x9, stub_other_fast_call
     and     x9, x0, #((1 << {psci_fn_bits}) - 1)
     cmp     x9, #{psci_cpu_on}
@@ -87,13 +89,13 @@ stub_sync:
     // standard services (TRNG, …) go to EL3 when there is one; every other fast call, and
     // these too without EL3, is answered NOT_SUPPORTED.
 stub_other_fast_call:
-    ubfx    x9, x0, #{oen_shift}, #6
+    ubfx    x9, x0, #{oen_shift}, #{oen_width}
     cmp     x9, #{oen_arch}
     b.eq    1f
     cmp     x9, #{oen_standard}
     b.ne    stub_not_supported
 1:  mrs     x9, id_aa64pfr0_el1
-    ubfx    x9, x9, #{pfr0_el3_shift}, #4
+    ubfx    x9, x9, #{pfr0_el3_shift}, #{id_width}
     cbz     x9, stub_not_supported
     mrs     x9, tpidr_el2
     smc     #0
@@ -132,7 +134,7 @@ stub_reset_vectors:
     // exception entry masked D, A, I, F;
     // the ERET keeps them masked (SPSR) and stays at EL2h. x3 and x9 are the caller's.
 stub_soft_restart:
-    tst     x1, #3                  // an entry must be a 4-byte aligned instruction
+    tst     x1, #({entry_align} - 1) // an entry must be a 4-byte aligned instruction
     b.ne    stub_error
     movz    x9, #{sctlr_el2_lo}
     movk    x9, #{sctlr_el2_hi}, lsl #16
@@ -152,7 +154,7 @@ stub_soft_restart:
     // x1 = ICH_VTR_EL2 when the GICv3 system registers exist (ID_AA64PFR0_EL1.GIC != 0).
 stub_get_ich_vtr:
     mrs     x9, id_aa64pfr0_el1
-    ubfx    x9, x9, #24, #4
+    ubfx    x9, x9, #{pfr0_gic_shift}, #{id_width}
     cbz     x9, stub_error
     mrs     x1, s3_4_c12_c11_1      // ICH_VTR_EL2
     mov     x0, #0
@@ -179,26 +181,26 @@ stub_vendor_revision:
     b       stub_return
 
     // x9 = the state-page slot of the CPU whose MPIDR is in x10 (slot = Aff1 * 8 + Aff0, with
-    // Aff1 < cpu_slots / 8, Aff0 < 8, Aff2 = Aff3 = 0); branches to \none when it has none.
+    // Aff1 < 4, Aff0 < 8, Aff2 = Aff3 = 0: abi::cpu_slot); branches to \none when it has none.
     // Clobbers x10.
     .macro cpu_slot none
-    ubfx    x9, x10, #16, #8        // Aff2
+    ubfx    x9, x10, #{aff2_shift}, #{aff_width}
     cbnz    x9, \none
-    ubfx    x9, x10, #32, #8        // Aff3
+    ubfx    x9, x10, #{aff3_shift}, #{aff_width}
     cbnz    x9, \none
-    ubfx    x9, x10, #8, #8         // Aff1
-    cmp     x9, #({cpu_slots} / 8)
+    ubfx    x9, x10, #{aff1_shift}, #{aff_width}
+    cmp     x9, #(1 << {slot_aff1_bits})
     b.hs    \none
-    ubfx    x9, x10, #0, #8         // Aff0
-    cmp     x9, #8
+    ubfx    x9, x10, #{aff0_shift}, #{aff_width}
+    cmp     x9, #(1 << {slot_aff0_bits})
     b.hs    \none
-    ubfx    x9, x10, #8, #2
-    lsl     x9, x9, #3
-    bfxil   x9, x10, #0, #3
+    ubfx    x9, x10, #{aff1_shift}, #{slot_aff1_bits}
+    lsl     x9, x9, #{slot_aff0_bits}
+    bfxil   x9, x10, #{aff0_shift}, #{slot_aff0_bits}
     adr     x10, __stub_start
     add     x10, x10, #{state_page}
     add     x10, x10, #{cpu_slots_offset}
-    add     x9, x10, x9, lsl #4
+    add     x9, x10, x9, lsl #{slot_size_log2}
     .endm
 
     // PSCI calls that name an entry point: keep (entry, context) in a state-page slot and
@@ -271,15 +273,15 @@ stub_enter_el1:
 stub_el1_env:
     mov     x9, #{hcr_el2}
     mrs     x10, id_aa64isar1_el1   // pointer authentication: APA, API…
-    tst     x10, #0xff0
+    tst     x10, #{isar1_apa_api}
     b.ne    1f
     mrs     x10, s3_0_c0_c6_2       // …or ID_AA64ISAR2_EL1.APA3
-    tst     x10, #0xf000
+    tst     x10, #{isar2_apa3}
     b.eq    2f
 1:  orr     x9, x9, #{hcr_apk_api}
 2:  mrs     x10, id_aa64pfr1_el1    // MTE2 or later
-    ubfx    x10, x10, #8, #4
-    cmp     x10, #2
+    ubfx    x10, x10, #{pfr1_mte_shift}, #{id_width}
+    cmp     x10, #{pfr1_mte2}
     b.lo    3f
     orr     x9, x9, #{hcr_ata}
 3:  msr     hcr_el2, x9
@@ -289,22 +291,22 @@ stub_el1_env:
     msr     sctlr_el2, x9
     mov     x9, #{cptr_el2}
     mrs     x10, id_aa64pfr0_el1    // SVE implemented?
-    ubfx    x10, x10, #32, #4
+    ubfx    x10, x10, #{pfr0_sve_shift}, #{id_width}
     cbnz    x10, 5f
     orr     x9, x9, #{cptr_tz}
 5:  mrs     x10, id_aa64pfr1_el1    // SME implemented?
-    ubfx    x10, x10, #24, #4
+    ubfx    x10, x10, #{pfr1_sme_shift}, #{id_width}
     cbnz    x10, 6f
     orr     x9, x9, #{cptr_tsm}
 6:  msr     cptr_el2, x9
     isb
-    tbnz    x9, #8, 7f              // with SVE: every vector length for EL1
+    tbnz    x9, #{cptr_tz_bit}, 7f    // with SVE: every vector length for EL1
     mov     x10, #{vl_max}
     msr     s3_4_c1_c2_0, x10       // ZCR_EL2
-7:  tbnz    x9, #12, 8f             // with SME: every vector length, FA64 when implemented
+7:  tbnz    x9, #{cptr_tsm_bit}, 8f  // with SME: every vector length, FA64 when implemented
     mov     x10, #{vl_max}
     mrs     x9, s3_0_c0_c4_5        // ID_AA64SMFR0_EL1
-    tbz     x9, #63, 9f
+    tbz     x9, #{smfr0_fa64_bit}, 9f
     orr     x10, x10, #{smcr_fa64}
 9:  msr     s3_4_c1_c2_6, x10       // SMCR_EL2
 8:
@@ -318,13 +320,13 @@ stub_el1_env:
     mrs     x9, mpidr_el1
     msr     vmpidr_el2, x9
     mrs     x9, id_aa64dfr0_el1     // PMUVer: let EL1 use every counter (MDCR_EL2.HPMN = N)
-    ubfx    x9, x9, #8, #4
+    ubfx    x9, x9, #{dfr0_pmuver_shift}, #{id_width}
     cbz     x9, 1f
     mrs     x9, pmcr_el0
-    ubfx    x9, x9, #11, #5
+    ubfx    x9, x9, #{pmcr_n_shift}, #{pmcr_n_width}
 1:  msr     mdcr_el2, x9
     mrs     x9, id_aa64pfr0_el1     // GIC: GICv3 system register interface
-    ubfx    x9, x9, #24, #4
+    ubfx    x9, x9, #{pfr0_gic_shift}, #{id_width}
     cbz     x9, 2f
     mrs     x9, s3_4_c12_c9_5       // ICC_SRE_EL2
     mov     x10, #{icc_sre}
@@ -333,7 +335,7 @@ stub_el1_env:
     isb
     msr     s3_4_c12_c11_0, xzr     // ICH_HCR_EL2
 2:  mrs     x9, id_aa64mmfr0_el1    // FGT: no fine-grained traps
-    ubfx    x9, x9, #56, #4
+    ubfx    x9, x9, #{mmfr0_fgt_shift}, #{id_width}
     cbz     x9, 3f
     msr     s3_4_c1_c1_4, xzr       // HFGRTR_EL2
     msr     s3_4_c1_c1_5, xzr       // HFGWTR_EL2
@@ -341,7 +343,7 @@ stub_el1_env:
     msr     s3_4_c3_c1_4, xzr       // HDFGRTR_EL2
     msr     s3_4_c3_c1_5, xzr       // HDFGWTR_EL2
 3:  mrs     x9, id_aa64mmfr1_el1    // HCX: no extended traps
-    ubfx    x9, x9, #40, #4
+    ubfx    x9, x9, #{mmfr1_hcx_shift}, #{id_width}
     cbz     x9, 4f
     msr     s3_4_c1_c2_2, xzr       // HCRX_EL2
 4:  mov     x9, #{cpacr_fpen}
