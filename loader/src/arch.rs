@@ -1,6 +1,12 @@
 //! Thin, documented wrappers around the few AArch64 instructions the loader needs at EL1:
 //! cache maintenance, `hvc` calls into the resident stub, and PSCI.
+//!
+//! System registers and barriers go through `aarch64-cpu` where it has them (typed fields of
+//! `ID_AA64ISAR0_EL1`, `CNTPCT_EL0`, `dsb`/`isb`); `aarch64-cpu` 11 has no `CTR_EL0`, no
+//! `ID_AA64PFR0_EL1.EL2` field, no `RNDR` and no cache maintenance, so those stay `asm!`.
 
+use aarch64_cpu::asm::barrier;
+use aarch64_cpu::registers::{Readable, CNTPCT_EL0, ID_AA64ISAR0_EL1};
 use core::arch::asm;
 
 /// The smallest data cache line size, from `CTR_EL0.DminLine` (log2 of words).
@@ -23,16 +29,17 @@ pub fn clean_dcache_to_poc(start: u64, len: u64) {
         unsafe { asm!("dc cvac, {}", in(reg) addr, options(nostack, preserves_flags)) };
         addr += line;
     }
-    // SAFETY: a barrier has no memory-safety effect.
-    unsafe { asm!("dsb sy", options(nostack, preserves_flags)) };
+    barrier::dsb(barrier::SY);
 }
 
 /// Makes freshly written code in `[start, start + len)` visible to instruction fetch.
 pub fn sync_icache(start: u64, len: u64) {
     clean_dcache_to_poc(start, len);
-    // SAFETY: invalidating the instruction caches and synchronising only discards stale
-    // instructions; no data changes.
-    unsafe { asm!("ic ialluis", "dsb ish", "isb", options(nostack, preserves_flags)) };
+    // SAFETY: invalidating the instruction caches only discards stale instructions; no data
+    // changes.
+    unsafe { asm!("ic ialluis", options(nostack, preserves_flags)) };
+    barrier::dsb(barrier::ISH);
+    barrier::isb(barrier::SY);
 }
 
 /// Asks EL2 who serves `hvc` (SMCCC vendor hypervisor UID) and whether it is a springboard
@@ -128,10 +135,7 @@ pub unsafe fn jump(entry: u64, dtb: u64) -> ! {
 
 /// A 64-bit random number from `RNDR` (FEAT_RNG), if the CPU has it and it delivered one.
 pub fn rndr() -> Option<u64> {
-    let isar0: u64;
-    // SAFETY: reading an ID register has no side effects.
-    unsafe { asm!("mrs {}, id_aa64isar0_el1", out(reg) isar0, options(nomem, nostack)) };
-    if isar0 >> 60 == 0 {
+    if ID_AA64ISAR0_EL1.read(ID_AA64ISAR0_EL1::RNDR) == 0 {
         return None;
     }
     let (value, ok): (u64, u64);
@@ -146,9 +150,8 @@ pub fn rndr() -> Option<u64> {
 
 /// The physical counter, a little boot-to-boot entropy when nothing better exists.
 pub fn counter() -> u64 {
-    let value: u64;
-    // SAFETY: reading CNTPCT_EL0 is allowed at EL1 (CNTHCTL_EL2.EL1PCTEN is set) and has no
-    // side effects.
-    unsafe { asm!("isb", "mrs {}, cntpct_el0", out(reg) value, options(nomem, nostack)) };
-    value
+    // Reading CNTPCT_EL0 is allowed at EL1 (the stub sets CNTHCTL_EL2.EL1PCTEN); the `isb`
+    // keeps the read from being taken early.
+    barrier::isb(barrier::SY);
+    CNTPCT_EL0.get()
 }

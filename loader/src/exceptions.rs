@@ -2,7 +2,9 @@
 //! happens (a bad address in a hostile DTB, a bug) is reported with its syndrome and the
 //! machine is powered off, instead of running on in an unknown state.
 
-use core::arch::{asm, global_asm};
+use aarch64_cpu::asm::barrier;
+use aarch64_cpu::registers::{Writeable, VBAR_EL1};
+use core::arch::global_asm;
 
 global_asm!(
     r#"
@@ -71,13 +73,12 @@ extern "C" {
 
 /// Points `VBAR_EL1` at the loader's vector table.
 pub fn install() {
-    // SAFETY: `el1_vectors` is a 2 KiB-aligned table in this image (global_asm above) whose
-    // every slot ends in `el1_exception`, which never returns; writing VBAR_EL1 at EL1 only
-    // changes where this EL's exceptions go.
-    unsafe {
-        let table = core::ptr::addr_of!(el1_vectors) as u64;
-        asm!("msr vbar_el1, {}", "isb", in(reg) table, options(nostack));
-    }
+    // Sound because `el1_vectors` is a 2 KiB-aligned table in this image (global_asm above)
+    // whose every slot ends in `el1_exception`, which never returns; writing VBAR_EL1 at EL1
+    // only changes where this EL's exceptions go.
+    let table = core::ptr::addr_of!(el1_vectors) as u64;
+    VBAR_EL1.set(table);
+    barrier::isb(barrier::SY);
 }
 
 /// Names of the 16 vector slots, in table order.
