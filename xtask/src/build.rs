@@ -22,14 +22,34 @@ pub struct Built {
     pub payload: PathBuf,
 }
 
-/// Runs `cargo` with `args` in the workspace root, failing with the command line.
+/// The firmware's own code generation and link flags, given to the firmware build and to no
+/// other: a position-independent image linked at 0 (the loader relocates itself at entry),
+/// and the ARMv8 CRC32 instructions for crc32fast (in every crate of that build, so
+/// crc32fast's own code sees the feature). The conformance payload and the bench probes are
+/// linked at fixed addresses and get none of them.
+const FIRMWARE_RUSTFLAGS: [&str; 5] = [
+    "-Ctarget-feature=+crc",
+    "-Crelocation-model=pie",
+    "-Clink-arg=--pie",
+    "-Clink-arg=-znotext",
+    "-Clink-arg=--no-dynamic-linker",
+];
+
+/// Runs `cargo` with `args` in the workspace root, failing with the command line. The
+/// caller's `RUSTFLAGS` are not passed on: what is built does not depend on the shell.
 pub fn cargo(args: &[&str]) -> Result<()> {
+    cargo_with_flags(args, &[])
+}
+
+/// Runs `cargo` with `args` and exactly `rustflags` for every crate it compiles for the
+/// target (`CARGO_ENCODED_RUSTFLAGS`, which takes precedence over `RUSTFLAGS`).
+fn cargo_with_flags(args: &[&str], rustflags: &[&str]) -> Result<()> {
     let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".into());
     let status = Command::new(&cargo)
         .args(args)
         .current_dir(crate::root())
-        // .cargo/config.toml holds the firmware's rustflags; RUSTFLAGS would replace them.
         .env_remove("RUSTFLAGS")
+        .env("CARGO_ENCODED_RUSTFLAGS", rustflags.join("\x1f"))
         .status()
         .with_context(|| format!("running {cargo}"))?;
     ensure!(status.success(), "`cargo {}` failed ({status})", args.join(" "));
@@ -38,7 +58,10 @@ pub fn cargo(args: &[&str]) -> Result<()> {
 
 /// Builds the firmware, the CLI and the stub conformance payload, and reports the image's sizes.
 pub fn run() -> Result<Built> {
-    cargo(&["build", "--quiet", "--release", "-p", "loader", "--target", TARGET])?;
+    cargo_with_flags(
+        &["build", "--quiet", "--release", "-p", "loader", "--target", TARGET],
+        &FIRMWARE_RUSTFLAGS,
+    )?;
     cargo(&["build", "--quiet", "--release", "-p", "springboard-cli"])?;
     let root = crate::root();
     let elf = root.join("target").join(TARGET).join("release/springboard");
@@ -61,19 +84,22 @@ pub fn run() -> Result<Built> {
 }
 
 /// Builds the conformance payload (`tests/payload`). It is linked at a fixed address, not
-/// position independent, so it is built without the firmware's PIE flags (an empty `RUSTFLAGS`
-/// replaces `.cargo/config.toml`'s) and in a target folder of its own.
+/// position independent, so it is built without [`FIRMWARE_RUSTFLAGS`], in a target folder
+/// of its own (its dependencies, shared with the firmware, are compiled differently).
 fn build_payload() -> Result<PathBuf> {
     let root = crate::root();
-    let cargo_bin = std::env::var("CARGO").unwrap_or_else(|_| "cargo".into());
-    let status = Command::new(&cargo_bin)
-        .args(["build", "--quiet", "--release", "-p", "stub-conformance", "--target", TARGET])
-        .args(["--target-dir", "target/payload"])
-        .env("RUSTFLAGS", "")
-        .current_dir(&root)
-        .status()
-        .context("building the conformance payload")?;
-    ensure!(status.success(), "building the conformance payload failed ({status})");
+    cargo(&[
+        "build",
+        "--quiet",
+        "--release",
+        "-p",
+        "stub-conformance",
+        "--target",
+        TARGET,
+        "--target-dir",
+        "target/payload",
+    ])
+    .context("building the conformance payload")?;
     let elf = root.join("target/payload").join(TARGET).join("release/stub-conformance");
     let data = std::fs::read(&elf).with_context(|| format!("reading {}", elf.display()))?;
     let out = root.join("target/springboard/stub-conformance.bin");
