@@ -261,7 +261,8 @@ fn write_output(flags: &PackFlags, bytes: &[u8], out: &mut String) -> Result<()>
             let (old, new) = (appended.old_image_size, appended.new_image_size);
             writeln!(
                 out,
-                "wrote {}: {} = {} with the bundle ({}) appended at {old:#x}; image_size {old:#x} -> {new:#x}",
+                "wrote {}: {} = {} with the bundle ({}) appended at {old:#x}; image_size {old:#x} \
+                -> {new:#x}",
                 flags.output.display(),
                 show::size(appended.bytes.len() as u64),
                 image.display(),

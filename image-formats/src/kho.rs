@@ -156,7 +156,8 @@ impl fmt::Display for KhoError {
             ),
             KhoError::RangeOverflow { offset, base, size } => write!(
                 f,
-                "scratch array offset {offset:#x}: range {base:#x}+{size:#x} wraps past the top of memory"
+                "scratch array offset {offset:#x}: range {base:#x}+{size:#x} wraps past the top \
+                of memory"
             ),
             KhoError::RangeOutsideDram { offset, base, size } => write!(
                 f,

@@ -63,11 +63,14 @@ pub struct Region {
 /// What the kernel Image needs, from its header ([`ImageHeader`](crate::image::ImageHeader)).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct KernelRequest {
-    /// Offset of the image from its 2 MiB-aligned base ([`ImageHeader::load_offset`](crate::image::ImageHeader::load_offset)).
+    /// Offset of the image from its 2 MiB-aligned base
+    /// ([`ImageHeader::load_offset`](crate::image::ImageHeader::load_offset)).
     pub load_offset: u64,
-    /// Bytes that must be free from the image's start ([`ImageHeader::footprint`](crate::image::ImageHeader::footprint)).
+    /// Bytes that must be free from the image's start
+    /// ([`ImageHeader::footprint`](crate::image::ImageHeader::footprint)).
     pub footprint: u64,
-    /// Flags bit 3: the image may be placed anywhere in DRAM ([`ImageHeader::anywhere`](crate::image::ImageHeader::anywhere)).
+    /// Flags bit 3: the image may be placed anywhere in DRAM
+    /// ([`ImageHeader::anywhere`](crate::image::ImageHeader::anywhere)).
     pub anywhere: bool,
 }
 

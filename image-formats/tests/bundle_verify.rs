@@ -38,7 +38,10 @@ fn errors_print_offset_and_values() {
     let text = err.to_string();
     assert_eq!(
         text,
-        format!("bundle: offset 0x1000: payload 0 'kernel' (0x10 bytes): CRC32 {actual:#010x} != expected 0xb445f371")
+        format!(
+            "bundle: offset 0x1000: payload 0 'kernel' (0x10 bytes): CRC32 {actual:#010x} != \
+            expected 0xb445f371"
+        )
     );
     let text = parse_err(&patched(0xf0, &5u32.to_le_bytes())).to_string();
     assert_eq!(text, "bundle: offset 0xf0: entry 0: kernel index 0x5 out of range (count 2)");

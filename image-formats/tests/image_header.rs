@@ -202,7 +202,9 @@ fn error_display_names_offset_and_value() {
 
 proptest::proptest! {
     #[test]
-    fn parse_never_panics_and_keeps_fields(bytes in proptest::collection::vec(proptest::num::u8::ANY, 0..80)) {
+    fn parse_never_panics_and_keeps_fields(
+        bytes in proptest::collection::vec(proptest::num::u8::ANY, 0..80),
+    ) {
         match ImageHeader::parse(&bytes) {
             Ok(h) => {
                 proptest::prop_assert!(bytes.len() >= HEADER_LEN);
@@ -223,7 +225,9 @@ proptest::proptest! {
     }
 
     #[test]
-    fn accepted_text_offsets_are_exactly_the_multiples_of_four(text_offset in proptest::num::u64::ANY) {
+    fn accepted_text_offsets_are_exactly_the_multiples_of_four(
+        text_offset in proptest::num::u64::ANY,
+    ) {
         let accepted = ImageHeader::parse(&with_u64(0x08, text_offset)).is_ok();
         proptest::prop_assert_eq!(accepted, text_offset % 4 == 0);
     }

@@ -65,7 +65,13 @@ proptest! {
             banks.iter().map(|&(b, s)| Range { base: b * GIB, size: s * GIB / 2 }).collect();
         let occupied: Vec<Region> =
             holes.iter().map(|&(b, s)| region(b * 16 * MIB, s * MIB, "hole")).collect();
-        let req = Request { dram: &dram, occupied: &occupied, kernel: DEBIAN, dtb_size: MIB, initrd: None };
+        let req = Request {
+            dram: &dram,
+            occupied: &occupied,
+            kernel: DEBIAN,
+            dtb_size: MIB,
+            initrd: None,
+        };
         let Ok(p) = plan(&req) else { return Ok(()) };
         if let Ok(copy) = place_initrd_copy(&req, &p, size) {
             let end = copy + size;

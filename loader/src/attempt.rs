@@ -78,7 +78,8 @@ pub fn boot_entry(
     let view = boot::view(&machine, &facts, model_kho.as_ref())?;
     if own_dtb.is_some() {
         say!(
-            "fdt: the entry's own DTB: {} reservations carried from the firmware's, memory cut to what both declare",
+            "fdt: the entry's own DTB: {} reservations carried from the firmware's, memory cut to \
+            what both declare",
             view.carried
         );
     }

@@ -95,10 +95,12 @@ pub fn run(found: &Found, page: &mut StatePage) -> Result<core::convert::Infalli
                 "state: boot {boot}: entry {entry} did not report (reset, panic or hang): failed"
             ),
             (None, Outcome::Failed) => say!(
-                "state: boot {boot}: entry {entry} did not report (reset, panic or hang): failed after {attempts} of {limit} attempts"
+                "state: boot {boot}: entry {entry} did not report (reset, panic or hang): failed \
+                after {attempts} of {limit} attempts"
             ),
             (None, _) => say!(
-                "state: boot {boot}: entry {entry} did not report (reset, panic or hang): attempt {attempts} of {limit}, trying it again"
+                "state: boot {boot}: entry {entry} did not report (reset, panic or hang): attempt \
+                {attempts} of {limit}, trying it again"
             ),
         }
     }

@@ -116,4 +116,5 @@ const _: () = assert!(image::FLAGS_OFFSET == 0x18 && image::MAGIC_OFFSET == 0x38
 const _: () = assert!(image::RES5_OFFSET == 0x3c && image::HEADER_LEN == 0x40);
 const _: () = assert!(IMAGE_FLAGS & image::flags::BIG_ENDIAN == 0);
 const _: () = assert!(IMAGE_FLAGS & image::flags::ANYWHERE != 0);
-const _: () = assert!(IMAGE_FLAGS & (0b11 << image::flags::PAGE_SIZE_SHIFT) == PageSize::Size4K.flags());
+const PAGE_SIZE_FIELD: u64 = 0b11 << image::flags::PAGE_SIZE_SHIFT;
+const _: () = assert!(IMAGE_FLAGS & PAGE_SIZE_FIELD == PageSize::Size4K.flags());

@@ -156,19 +156,23 @@ impl fmt::Display for BootError {
             }
             Self::NoBundle => write!(
                 f,
-                "no bundle: none appended to springboard, none in the /chosen initrd range (pass one with -initrd or --initrd), none kept resident"
+                "no bundle: none appended to springboard, none in the /chosen initrd range (pass \
+                one with -initrd or --initrd), none kept resident"
             ),
             Self::Bundle(e) => write!(f, "offset {:#x}: {}", e.offset, e.kind),
             Self::KeptBundle { base, why } => {
                 write!(f, "the bundle kept at {base:#x} by an earlier run {why}")
             }
-            Self::NoSuchEntry(name) => write!(f, "springboard.entry={name}: the bundle has no such entry"),
+            Self::NoSuchEntry(name) => {
+                write!(f, "springboard.entry={name}: the bundle has no such entry")
+            }
             Self::MissingRecord { what, index } => {
                 write!(f, "the bundle's tables refer to {what} {index}, which it does not have")
             }
             Self::Console { base, what } => write!(
                 f,
-                "/chosen/stdout-path names a PL011 at {base:#x} that {what}; this report is on the board's UART"
+                "/chosen/stdout-path names a PL011 at {base:#x} that {what}; this report is on \
+                the board's UART"
             ),
             Self::StackOverflow { size } => {
                 write!(f, "the loader's {size}-byte stack overflowed into .bss")

@@ -61,7 +61,8 @@ impl Given {
         );
         if let Some(refused) = console.refused {
             say!(
-                "console: /chosen/stdout-path names a PL011 at {:#x}, which lies in {}: refused, using the board's UART at {:#x}",
+                "console: /chosen/stdout-path names a PL011 at {:#x}, which lies in {}: refused, \
+                using the board's UART at {:#x}",
                 refused.base,
                 refused.lies_in,
                 console.base

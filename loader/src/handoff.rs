@@ -166,7 +166,8 @@ impl Handoff<'_> {
         match self.enter {
             Enter::El1Direct => {
                 say!(
-                    "handoff: entered at EL1, no EL2 to keep: entering the kernel at EL1 at {entry:#x}"
+                    "handoff: entered at EL1, no EL2 to keep: entering the kernel at EL1 at \
+                    {entry:#x}"
                 );
                 // SAFETY: the kernel was verified and copied per the plan, the DTB written and
                 // both cleaned to the point of coherency.
@@ -176,7 +177,8 @@ impl Handoff<'_> {
                 install_stub(self.resident)?;
                 let launch = self.resident.base + stub::el1_launch_offset();
                 say!(
-                    "handoff: HVC_SOFT_RESTART to the stub's EL1 launch at {launch:#x}: kernel {entry:#x} at EL1, x0 = dtb {:#x}, PSCI through the stub",
+                    "handoff: HVC_SOFT_RESTART to the stub's EL1 launch at {launch:#x}: kernel \
+                    {entry:#x} at EL1, x0 = dtb {:#x}, PSCI through the stub",
                     dtb.base
                 );
                 // SAFETY: as above; `stub_el1_launch` prepares EL2 for EL1 and enters the

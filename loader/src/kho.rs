@@ -43,7 +43,8 @@ pub fn read(found: &Found) -> Result<Option<Kho>, BootError> {
     let total: u64 = scratch.as_slice().iter().map(|r| r.size).sum();
     let count = scratch.as_slice().len();
     say!(
-        "kho: {count} scratch range{} ({}) from the array at {:#x}, KHO FDT at {:#x}: placing only inside them",
+        "kho: {count} scratch range{} ({}) from the array at {:#x}, KHO FDT at {:#x}: placing \
+        only inside them",
         if count == 1 { "" } else { "s" },
         Size(total),
         array.base,

@@ -71,7 +71,8 @@ pub fn run() -> Result<Built> {
     let report = check_firmware(&data)?;
     std::fs::write(&image, &report.flat).with_context(|| format!("writing {}", image.display()))?;
     println!(
-        "xtask: {}: {} bytes in the file, image_size {:#x} ({} KiB with .bss and stack); resident stub {} of {} bytes",
+        "xtask: {}: {} bytes in the file, image_size {:#x} ({} KiB with .bss and stack); resident \
+        stub {} of {} bytes",
         image.strip_prefix(&root).unwrap_or(&image).display(),
         report.flat.len(),
         report.image_size,

@@ -104,7 +104,8 @@ fn ensure_packages() -> Result<()> {
     }
     if !cmd::output("id", &["-u"]).is_ok_and(|uid| uid.trim() == "0") {
         bail!(
-            "building TF-A needs {}: run as root, or `sudo apt-get install --no-install-recommends {}`",
+            "building TF-A needs {}: run as root, or \
+             `sudo apt-get install --no-install-recommends {}`",
             missing.join(", "),
             missing.join(" ")
         );
@@ -134,7 +135,10 @@ fn ensure_deb_src() -> Result<()> {
         stanzas.extend(list.lines().filter_map(one_line_to_stanza));
     }
     if stanzas.is_empty() {
-        bail!("no Debian `deb` source in /etc/apt to derive a deb-src line from: add one for {SOURCE_PACKAGE}");
+        bail!(
+            "no Debian `deb` source in /etc/apt to derive a deb-src line from: \
+             add one for {SOURCE_PACKAGE}"
+        );
     }
     let path = Path::new(dir).join(file);
     println!("setup: adding {} (deb-src, for apt-get source {SOURCE_PACKAGE})", path.display());
@@ -233,7 +237,8 @@ mod tests {
         let stanzas = deb_src_stanzas(text);
         assert_eq!(
             stanzas,
-            ["Types: deb-src\nURIs: http://deb.debian.org/debian\nSuites: bookworm\nComponents: main\n"]
+            ["Types: deb-src\nURIs: http://deb.debian.org/debian\nSuites: bookworm\n\
+              Components: main\n"]
         );
     }
 
@@ -242,7 +247,10 @@ mod tests {
         let stanza = one_line_to_stanza("deb http://deb.debian.org/debian bookworm main contrib");
         assert_eq!(
             stanza.as_deref(),
-            Some("Types: deb-src\nURIs: http://deb.debian.org/debian\nSuites: bookworm\nComponents: main contrib\n")
+            Some(
+                "Types: deb-src\nURIs: http://deb.debian.org/debian\nSuites: bookworm\n\
+                 Components: main contrib\n"
+            )
         );
         let signed = "deb [signed-by=/usr/share/keyrings/debian.gpg] http://x/debian bookworm main";
         assert_eq!(

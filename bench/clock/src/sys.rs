@@ -14,7 +14,8 @@ const SYS_REBOOT: usize = 142;
 const SYS_GETPID: usize = 172;
 /// `TCSBRK` with argument 1 is `tcdrain` (Linux `include/uapi/asm-generic/ioctls.h`).
 const TCSBRK: usize = 0x5409;
-/// `reboot(2)` magic numbers and `LINUX_REBOOT_CMD_POWER_OFF` (Linux `include/uapi/linux/reboot.h`).
+/// `reboot(2)` magic numbers and `LINUX_REBOOT_CMD_POWER_OFF`
+/// (Linux `include/uapi/linux/reboot.h`).
 const REBOOT_MAGIC1: usize = 0xfee1_dead;
 const REBOOT_MAGIC2: usize = 0x2812_1969;
 const REBOOT_CMD_POWER_OFF: usize = 0x4321_fedc;

@@ -1,9 +1,9 @@
 //! Grouping `springboard pack`'s repeated per-entry options into boot entries.
 //!
 //! `--entry NAME` starts an entry; the `--kernel`, `--initrd`, `--cmdline`, `--dtb`,
-//! `--fallback` and `--bootlimit` after it, up to the next `--entry`, belong to it. Options before the first
-//! `--entry` form a first entry named by `--name` (`default` unless given), so the one-entry
-//! form `pack --kernel K --initrd I --cmdline C -o OUT` reads as it always did.
+//! `--fallback` and `--bootlimit` after it, up to the next `--entry`, belong to it. Options
+//! before the first `--entry` form a first entry named by `--name` (`default` unless given), so
+//! the one-entry form `pack --kernel K --initrd I --cmdline C -o OUT` reads as it always did.
 
 use std::path::PathBuf;
 
@@ -223,6 +223,7 @@ mod tests {
         let unknown = [Kernel("K".into()), Fallback("zz".into())];
         assert!(err(&unknown, None).contains("--fallback \"zz\" names no entry"));
         let named = [Entry("a".into()), Kernel("K".into())];
-        assert!(err(&named, Some("n")).contains("--name \"n\" names a first entry without --entry"));
+        let first = "--name \"n\" names a first entry without --entry";
+        assert!(err(&named, Some("n")).contains(first));
     }
 }

@@ -221,14 +221,18 @@ impl fmt::Display for BundleErrorKind {
             K::Truncated { needed, available } => {
                 write!(f, "truncated: needs {needed:#x} bytes, buffer has {available:#x}")
             }
-            K::BadMagic { found } => write!(f, "bad magic {found:02x?}, expected {:02x?}", super::MAGIC),
+            K::BadMagic { found } => {
+                write!(f, "bad magic {found:02x?}, expected {:02x?}", super::MAGIC)
+            }
             K::UnsupportedVersion { found } => {
                 write!(f, "unsupported format version {found}, expected {}", super::VERSION)
             }
             K::BadHeaderSize { found } => {
                 write!(f, "header size {found:#x}, expected {:#x}", super::HEADER_SIZE)
             }
-            K::TotalSizeTooSmall { found } => write!(f, "total size {found:#x} is smaller than the header"),
+            K::TotalSizeTooSmall { found } => {
+                write!(f, "total size {found:#x} is smaller than the header")
+            }
             K::HeaderCrcMismatch { expected, actual } => {
                 write!(f, "header CRC32 {actual:#010x} != expected {expected:#010x}")
             }
@@ -251,13 +255,13 @@ impl fmt::Display for BundleErrorKind {
             K::Misaligned { region, start } => {
                 write!(f, "{region}: start {start:#x} is not {}-byte aligned", super::OFFSET_ALIGN)
             }
-            K::Overlap { region, other, start, other_start } => write!(
-                f,
-                "{region} at {start:#x} overlaps {other} at {other_start:#x}"
-            ),
+            K::Overlap { region, other, start, other_start } => {
+                write!(f, "{region} at {start:#x} overlaps {other} at {other_start:#x}")
+            }
             K::PayloadOutOfOrder { index, start, previous_end } => write!(
                 f,
-                "payload {index}: starts at {start:#x}, before the previous payload's end {previous_end:#x}"
+                "payload {index}: starts at {start:#x}, before the previous payload's end \
+                {previous_end:#x}"
             ),
             K::NoEntries => f.write_str("bundle has no boot entry"),
             K::TooManyRecords { table, count } => write!(f, "{table}: {count} records do not fit"),
@@ -268,18 +272,15 @@ impl fmt::Display for BundleErrorKind {
                 let what = if table == Region::EntryTable { "entry" } else { "payload" };
                 write!(f, "{what} {index}: name {problem}")
             }
-            K::BadEntryIndex { entry, field, value, count } => write!(
-                f,
-                "entry {entry}: {field} index {value:#x} out of range (count {count})"
-            ),
-            K::WrongPayloadKind { entry, field, payload, found } => write!(
-                f,
-                "entry {entry}: {field} refers to payload {payload} of kind {found}"
-            ),
-            K::FallbackNotForward { entry, fallback } => write!(
-                f,
-                "entry {entry}: fallback {fallback} must be a later entry"
-            ),
+            K::BadEntryIndex { entry, field, value, count } => {
+                write!(f, "entry {entry}: {field} index {value:#x} out of range (count {count})")
+            }
+            K::WrongPayloadKind { entry, field, payload, found } => {
+                write!(f, "entry {entry}: {field} refers to payload {payload} of kind {found}")
+            }
+            K::FallbackNotForward { entry, fallback } => {
+                write!(f, "entry {entry}: fallback {fallback} must be a later entry")
+            }
             K::BadBootlimit { entry, value } => write!(
                 f,
                 "entry {entry}: boot limit {value} is more than {}",
@@ -293,7 +294,8 @@ impl fmt::Display for BundleErrorKind {
             }
             K::PayloadCrcMismatch { index, name, size, expected, actual } => write!(
                 f,
-                "payload {index} '{name}' ({size:#x} bytes): CRC32 {actual:#010x} != expected {expected:#010x}"
+                "payload {index} '{name}' ({size:#x} bytes): CRC32 {actual:#010x} != expected \
+                {expected:#010x}"
             ),
         }
     }

@@ -59,7 +59,11 @@ impl fmt::Display for ImageError {
                 write!(f, "bad magic {found:#010x}, expected {MAGIC:#010x} (\"ARM\\x64\")")
             }
             ImageErrorKind::BigEndian { flags } => {
-                write!(f, "big-endian kernel (flags {flags:#x}, bit 0 set); only little-endian kernels boot")
+                write!(
+                    f,
+                    "big-endian kernel (flags {flags:#x}, bit 0 set); only little-endian \
+                    kernels boot"
+                )
             }
             ImageErrorKind::UnsupportedPageSize { page_size, flags } => write!(
                 f,

@@ -63,34 +63,29 @@ pub enum PlacementError {
 impl fmt::Display for PlacementError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match *self {
-            PlacementError::EmptyKernel { load_offset } => write!(
+            PlacementError::EmptyKernel { load_offset } => {
+                write!(f, "kernel footprint is 0 (load offset {load_offset:#x}): nothing to place")
+            }
+            PlacementError::NoRoomForKernel { load_offset, footprint, anywhere } => write!(
                 f,
-                "kernel footprint is 0 (load offset {load_offset:#x}): nothing to place"
+                "no room for the kernel: {footprint:#x} bytes at {load_offset:#x} above a \
+                2 MiB-aligned base, {}",
+                if anywhere {
+                    "in any DRAM bank"
+                } else {
+                    "in the lowest DRAM bank (image flags bit 3 clear)"
+                }
             ),
-            PlacementError::NoRoomForKernel {
-                load_offset,
-                footprint,
-                anywhere,
-            } => write!(
+            PlacementError::InitrdOutOfWindow { initrd_base, initrd_size, footprint } => write!(
                 f,
-                "no room for the kernel: {footprint:#x} bytes at {load_offset:#x} above a 2 MiB-aligned base, {}",
-                if anywhere { "in any DRAM bank" } else { "in the lowest DRAM bank (image flags bit 3 clear)" }
-            ),
-            PlacementError::InitrdOutOfWindow {
-                initrd_base,
-                initrd_size,
-                footprint,
-            } => write!(
-                f,
-                "initrd at {initrd_base:#x} ({initrd_size:#x} bytes) and a kernel of {footprint:#x} bytes fit in no {:#x}-aligned window of {:#x} bytes",
+                "initrd at {initrd_base:#x} ({initrd_size:#x} bytes) and a kernel of \
+                {footprint:#x} bytes fit in no {:#x}-aligned window of {:#x} bytes",
                 INITRD_WINDOW_ALIGN, INITRD_WINDOW_SIZE
             ),
-            PlacementError::InitrdOverflow {
-                initrd_base,
-                initrd_size,
-            } => write!(
+            PlacementError::InitrdOverflow { initrd_base, initrd_size } => write!(
                 f,
-                "initrd at {initrd_base:#x} ({initrd_size:#x} bytes) ends past the top of the address space"
+                "initrd at {initrd_base:#x} ({initrd_size:#x} bytes) ends past the top of the \
+                address space"
             ),
             PlacementError::DtbEmpty => f.write_str("DTB size is 0"),
             PlacementError::DtbTooLarge { size } => {
@@ -98,11 +93,13 @@ impl fmt::Display for PlacementError {
             }
             PlacementError::NoRoomForDtb { size } => write!(
                 f,
-                "no room for a DTB of {size:#x} bytes: no free 8-byte aligned place in DRAM inside one 2 MiB block"
+                "no room for a DTB of {size:#x} bytes: no free 8-byte aligned place in DRAM \
+                inside one 2 MiB block"
             ),
             PlacementError::NoRoomForInitrdCopy { size } => write!(
                 f,
-                "no room for a copy of the initrd ({size:#x} bytes): no free 4 KiB-aligned place in DRAM in the kernel's {:#x}-byte window",
+                "no room for a copy of the initrd ({size:#x} bytes): no free 4 KiB-aligned place \
+                in DRAM in the kernel's {:#x}-byte window",
                 INITRD_WINDOW_SIZE
             ),
         }

@@ -52,8 +52,9 @@ pub fn tiny() -> Vec<u8> {
     put(&mut b, 0x20, &(ETABLE as u64).to_le_bytes()); // entry_table_offset
     put(&mut b, 0x28, &2u32.to_le_bytes()); // payload_count
     put(&mut b, 0x2c, &1u32.to_le_bytes()); // entry_count
-                                            // 0x30 flags = 0, 0x34 header_crc32 (below), 0x38..0x50 signature + reserved = 0
-                                            // Payload 0 at 0x50.
+
+    // 0x30 flags = 0, 0x34 header_crc32 (below), 0x38..0x50 signature + reserved = 0.
+    // Payload 0 at 0x50.
     put(&mut b, 0x50, &1u32.to_le_bytes()); // kind = kernel
     put(&mut b, 0x54, &0u32.to_le_bytes()); // flags
     put(&mut b, 0x58, b"kernel"); // name, NUL-padded to 32
