@@ -2,27 +2,14 @@
 //! range is refused with `TooManyRanges` (never dropped). The blobs are written as `.dts` and
 //! compiled by the real `dtc`.
 
+mod fdt_support;
+
+use fdt_support::dtc;
 use std::fmt::Write as _;
-use std::io::Write as _;
-use std::process::{Command, Stdio};
 
 use image_formats::fdt::{
     summarize, Fdt, FdtErrorKind, MemRange, MAX_MEMORY_RANGES, MAX_MEMRESERVE, MAX_RESERVED_MEMORY,
 };
-
-/// Compiles `dts` with `dtc -I dts -O dtb`.
-fn dtc(dts: &str) -> Vec<u8> {
-    let mut child = Command::new("dtc")
-        .args(["-q", "-I", "dts", "-O", "dtb", "-"])
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .spawn()
-        .expect("running dtc (run `cargo xtask setup` to install it)");
-    child.stdin.take().expect("stdin").write_all(dts.as_bytes()).expect("writing to dtc");
-    let out = child.wait_with_output().expect("waiting for dtc");
-    assert!(out.status.success(), "dtc rejected:\n{dts}");
-    out.stdout
-}
 
 /// The `n`th test range: 64 KiB pages 1 MiB apart from 2 GiB.
 fn range(n: usize) -> MemRange {

@@ -2,26 +2,12 @@
 //! real `dtc`), where they may point (`kho::locate`), and the `struct kho_scratch` array
 //! (`kho::scratch_ranges`, byte-exact fixtures with their offsets).
 
-use std::io::Write as _;
-use std::process::{Command, Stdio};
+mod fdt_support;
 
+use fdt_support::dtc;
 use image_formats::fdt::{summarize, Fdt, FdtErrorKind, MemRange};
 use image_formats::kho::{self, Handover, KhoError, MAX_RANGES};
 use image_formats::placement::Range;
-
-/// Compiles `dts` with `dtc -I dts -O dtb`.
-fn dtc(dts: &str) -> Vec<u8> {
-    let mut child = Command::new("dtc")
-        .args(["-q", "-I", "dts", "-O", "dtb", "-"])
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .spawn()
-        .expect("running dtc (run `cargo xtask setup` to install it)");
-    child.stdin.take().expect("stdin").write_all(dts.as_bytes()).expect("writing to dtc");
-    let out = child.wait_with_output().expect("waiting for dtc");
-    assert!(out.status.success(), "dtc rejected:\n{dts}");
-    out.stdout
-}
 
 /// A board whose root has `cells` (`#address-cells`, `#size-cells`) and whose `/chosen` holds
 /// `chosen` (property lines).

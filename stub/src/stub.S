@@ -203,6 +203,15 @@ stub_vendor_revision:
     add     x9, x10, x9, lsl #{slot_size_log2}
     .endm
 
+    // With x10 = the MPIDR whose slot it is: keep (\entry, \context) in that slot, put the
+    // stub's secondary entry in \entry and relay. No slot: INVALID_PARAMETERS.
+    .macro keep_entry entry, context
+    cpu_slot stub_psci_no_slot
+    stp     \entry, \context, [x9]
+    adr     \entry, stub_secondary
+    b       stub_psci_relay
+    .endm
+
     // PSCI calls that name an entry point: keep (entry, context) in a state-page slot and
     // pass the stub's secondary entry instead, which prepares EL2 and drops to the caller's
     // entry at EL1. FAR_EL2 (meaningless outside an abort) holds x10 meanwhile.
@@ -210,25 +219,17 @@ stub_vendor_revision:
 stub_psci_cpu_on:
     msr     far_el2, x10
     mov     x10, x1
-    cpu_slot stub_psci_no_slot
-    stp     x2, x3, [x9]
-    adr     x2, stub_secondary
-    b       stub_psci_relay
+    keep_entry x2, x3
     // CPU_SUSPEND: x1 = power state, x2 = entry, x3 = context; this CPU's slot.
 stub_psci_cpu_suspend:
     msr     far_el2, x10
     mrs     x10, mpidr_el1
-    cpu_slot stub_psci_no_slot
-    stp     x2, x3, [x9]
-    adr     x2, stub_secondary
-    b       stub_psci_relay
+    keep_entry x2, x3
     // SYSTEM_SUSPEND: x1 = entry, x2 = context; this CPU's slot.
 stub_psci_system_suspend:
     msr     far_el2, x10
     mrs     x10, mpidr_el1
-    cpu_slot stub_psci_no_slot
-    stp     x1, x2, [x9]
-    adr     x1, stub_secondary
+    keep_entry x1, x2
 stub_psci_relay:
     mrs     x10, far_el2
     mrs     x9, tpidr_el2

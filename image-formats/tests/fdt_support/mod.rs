@@ -158,3 +158,17 @@ pub fn with_handoff_edits<R>(f: impl FnOnce(&Edits) -> R) -> R {
         replace: &[],
     })
 }
+
+/// Compiles `dts` with `dtc -I dts -O dtb`.
+pub fn dtc(dts: &str) -> Vec<u8> {
+    let mut child = Command::new("dtc")
+        .args(["-q", "-I", "dts", "-O", "dtb", "-"])
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .spawn()
+        .expect("running dtc (run `cargo xtask setup` to install it)");
+    child.stdin.take().expect("stdin").write_all(dts.as_bytes()).expect("writing to dtc");
+    let out = child.wait_with_output().expect("waiting for dtc");
+    assert!(out.status.success(), "dtc rejected:\n{dts}");
+    out.stdout
+}
