@@ -34,6 +34,10 @@ pub const RESERVED_MEMORY: &str = "SPRINGBOARD-RESERVED-MEMORY";
 /// `SPRINGBOARD-CHOSEN <properties>`: `/proc/device-tree/chosen`'s entries.
 pub const CHOSEN: &str = "SPRINGBOARD-CHOSEN";
 
+/// `SPRINGBOARD-PSCI-METHOD <method>`: `/proc/device-tree/psci/method`, the conduit the kernel
+/// was told (`hvc` or `smc`).
+pub const PSCI_METHOD: &str = "SPRINGBOARD-PSCI-METHOD";
+
 /// `SPRINGBOARD-CPU-VULNERABILITY <name>: <state>`: one file of
 /// `/sys/devices/system/cpu/vulnerabilities`.
 pub const CPU_VULNERABILITY: &str = "SPRINGBOARD-CPU-VULNERABILITY";

@@ -77,7 +77,13 @@ fn kernel_sees_the_bundle_command_line_and_the_reserved_stub() {
         .expect(&milestones(KVM_NVHE, &userspace), &assets.work);
     let cmdline = run.assert_has("SPRINGBOARD-CMDLINE ");
     assert!(cmdline.contains("sb_test_word=42"), "bundle cmdline not passed: {cmdline}");
-    assert!(!cmdline.contains("springboard."), "springboard's own words leaked: {cmdline}");
+    // The bundle's command line replaces the bootargs wholesale (the bootargs path, without
+    // springboard's words, is matrix::cmdline's).
+    assert!(!cmdline.contains("ignored_by_the_bundle"), "the bootargs leaked: {cmdline}");
+    let reserved = run.assert_has(qemu_tests::protocol::RESERVED_MEMORY);
+    assert!(reserved.contains("springboard@7fffe000"), "stub not reserved: {reserved}");
+    let method = run.assert_has(qemu_tests::protocol::PSCI_METHOD);
+    assert!(method.ends_with(" smc"), "a kernel at EL2 needs smc: {method}");
 }
 
 #[test]

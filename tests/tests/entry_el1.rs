@@ -31,4 +31,7 @@ fn kernel_reaches_userspace_at_el1_without_el2_with_psci_over_hvc() {
             &assets.work,
         );
     run.assert_has("entered at EL1");
+    // QEMU's own PSCI on plain `virt` answers `hvc`; the kernel was told so.
+    let method = run.assert_has(qemu_tests::protocol::PSCI_METHOD);
+    assert!(method.ends_with(" hvc"), "{method}");
 }

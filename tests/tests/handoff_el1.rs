@@ -29,7 +29,8 @@ fn boots_at_el1_on_two_cpus(cpu: &str, name: &str) {
             &assets.work,
         );
     // The kernel's PSCI conduit is the stub: its DTB was patched from smc to hvc.
-    run.assert_has("psci: probing for conduit method from DT.");
+    let method = run.assert_has(qemu_tests::protocol::PSCI_METHOD);
+    assert!(method.ends_with(" hvc"), "{method}");
 }
 
 #[test]

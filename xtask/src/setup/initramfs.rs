@@ -14,11 +14,12 @@ use std::path::{Path, PathBuf};
 /// busybox. `poweroff -f` makes Linux call PSCI `SYSTEM_OFF`, and QEMU exits with status 0.
 /// The markers are [`protocol`]'s, which the QEMU tests match.
 pub fn init() -> String {
-    use protocol::{CHOSEN, CMDLINE, CPU_VULNERABILITY, RESERVED_MEMORY, USERSPACE_UNAME};
+    use protocol::USERSPACE_UNAME;
+    use protocol::{CHOSEN, CMDLINE, CPU_VULNERABILITY, PSCI_METHOD, RESERVED_MEMORY};
     format!(
         r#"#!/bin/sh
 # springboard's test init: one marker line, the kernel command line, the reserved-memory
-# nodes and chosen properties, the CPU vulnerability states, then power off.
+# nodes, chosen properties and PSCI method, the CPU vulnerability states, then power off.
 /bin/busybox mount -t proc proc /proc
 exec >/dev/console 2>&1
 echo "{USERSPACE_UNAME}$(/bin/busybox uname -r)"
@@ -26,6 +27,7 @@ echo "{CMDLINE} $(/bin/busybox cat /proc/cmdline)"
 /bin/busybox mount -t sysfs sysfs /sys
 echo {RESERVED_MEMORY} $(/bin/busybox ls /proc/device-tree/reserved-memory)
 echo {CHOSEN} $(/bin/busybox ls /proc/device-tree/chosen)
+echo {PSCI_METHOD} $(/bin/busybox cat /proc/device-tree/psci/method)
 for f in /sys/devices/system/cpu/vulnerabilities/*; do
     echo "{CPU_VULNERABILITY} ${{f##*/}}: $(/bin/busybox cat $f)"
 done
