@@ -121,6 +121,8 @@ pub enum FdtErrorKind {
     },
     /// An `FDT_PROP` follows a child node of the same node (5.4.1 puts properties first).
     PropertyAfterChild,
+    /// The root node has a name (devicetree specification 0.4, 5.4.1: the root's is empty).
+    NamedRoot,
     /// An `FDT_END_NODE` with no open node.
     UnbalancedEndNode,
     /// `FDT_END` (or the end of the block) while nodes are still open.
@@ -222,6 +224,7 @@ impl fmt::Display for FdtErrorKind {
             }
             K::OutsideRoot { token } => write!(f, "token {token:#x} outside the root node"),
             K::PropertyAfterChild => write!(f, "property after a child node"),
+            K::NamedRoot => write!(f, "the root node has a name; it must be empty"),
             K::UnbalancedEndNode => write!(f, "end of node without a node"),
             K::UnclosedNode { depth } => write!(f, "end of tree with {depth} nodes open"),
             K::UnsupportedCells { address_cells, size_cells } => {

@@ -141,9 +141,12 @@ pub(crate) fn validate(fdt: &Fdt<'_>) -> Result<(), FdtError> {
         let (at, token) = cursor.next_token()?;
         let fail = |kind| Err(FdtError::new(at, kind));
         match token {
-            Token::Begin { .. } => {
+            Token::Begin { name } => {
                 if depth == 0 && seen_root {
                     return fail(FdtErrorKind::OutsideRoot { token: FDT_BEGIN_NODE });
+                }
+                if depth == 0 && !name.is_empty() {
+                    return fail(FdtErrorKind::NamedRoot);
                 }
                 depth += 1;
                 seen_root = true;
