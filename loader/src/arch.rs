@@ -66,7 +66,7 @@ pub fn springboard_stub_resident() -> bool {
 /// Makes an `hvc #0` call to the EL2 stub with the hyp-stub ABI's registers and returns `x0`.
 pub fn hvc(x0: u64, x1: u64) -> u64 {
     let ret: u64;
-    // SAFETY: the stub preserves every register but x0 (stub/src/vectors.rs) and touches no
+    // SAFETY: the stub preserves every register but x0 (stub/src/stub.S) and touches no
     // memory of the loader; the calls the loader makes do not change EL1 state.
     unsafe { asm!("hvc #0", inout("x0") x0 => ret, in("x1") x1, options(nostack)) };
     ret

@@ -6,7 +6,7 @@ use crate::mem;
 use image_formats::fdt::{Fdt, MemRange};
 
 /// Where the DTB was found.
-pub struct Found {
+pub struct FoundDtb {
     /// Its physical address.
     pub addr: u64,
     /// The validated blob.
@@ -22,13 +22,13 @@ const HEADER_LEN: u64 = 40;
 /// DRAM and outside springboard's own `image` are read, so a CPU number in `x0` is never
 /// dereferenced; a DTB whose `totalsize` reaches into the image is refused before the rest of
 /// it is read.
-pub fn find(x0: u64, board: &boards::Board, image: MemRange) -> Result<Found, BootError> {
+pub fn find(x0: u64, board: &boards::Board, image: MemRange) -> Result<FoundDtb, BootError> {
     let candidates = [(Some(x0), "x0"), (board.dtb_fallback, "board fallback")];
     let mut last_error = None;
     for (addr, source) in candidates {
         let Some(addr) = addr else { continue };
         match read_at(addr, board, image) {
-            Ok(Some(fdt)) => return Ok(Found { addr, fdt, source }),
+            Ok(Some(fdt)) => return Ok(FoundDtb { addr, fdt, source }),
             Ok(None) => {}
             Err(e) => last_error = Some(e),
         }

@@ -7,8 +7,8 @@
 pub mod abi;
 
 #[cfg(target_arch = "aarch64")]
-mod vectors;
+mod resident;
 #[cfg(target_arch = "aarch64")]
-pub use vectors::{code, el1_launch_offset};
+pub use resident::{code, el1_launch_offset};
 
 pub mod regs;
