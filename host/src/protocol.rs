@@ -101,7 +101,6 @@ pub const BAD_PATTERNS: &[&str] = &[
     "Internal error:",
     "Unable to handle kernel",
     "Call trace:",
-    "springboard: exception:",
     "springboard: error: exception",
     "springboard: error: panic",
 ];
