@@ -2,21 +2,14 @@
 //! resets the machine; QEMU's reset keeps RAM, so springboard's state page survives) is marked
 //! failed, and springboard boots its fallback.
 
-use qemu_tests::{Assets, Entry, Pack, Qemu, CMDLINE, USERSPACE};
+use qemu_tests::{pack_broken_then_good, Assets, Qemu, USERSPACE};
 
 #[test]
 fn a_panicking_entry_is_marked_failed_and_its_fallback_boots() {
     let assets = Assets::get();
     let kernel = assets.kernel("6.1-generic").clone();
     let bundle = assets.work_file("fallback.bundle");
-    let broken = format!("{CMDLINE} rdinit=/nonexistent init=/nonexistent");
-    let broken = Entry::kernel(&kernel.path)
-        .name("broken")
-        .initrd(&assets.initramfs)
-        .cmdline(&broken)
-        .fallback("good");
-    let good = Entry::kernel(&kernel.path).name("good").initrd(&assets.initramfs).cmdline(CMDLINE);
-    assets.pack(Pack::new().entry(broken).entry(good), &bundle);
+    pack_broken_then_good(&assets, None, &bundle);
     let run = Qemu::virt("fallback", "cortex-a57")
         .kernel(&assets.springboard)
         .initrd(&bundle)

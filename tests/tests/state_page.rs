@@ -6,7 +6,7 @@
 
 use image_formats::bundle::{Bundle, BundleBuilder, EntrySpec, PayloadKind};
 use image_formats::state::{self, Mode, Outcome, State};
-use qemu_tests::{Assets, Entry, Pack, Qemu, Run, CMDLINE, USERSPACE};
+use qemu_tests::{pack_broken_then_good, Assets, Qemu, Run, USERSPACE};
 use std::path::{Path, PathBuf};
 use std::time::Duration;
 
@@ -98,15 +98,7 @@ fn a_panicking_entry_is_booted_bootlimit_times_then_its_fallback() {
     let assets = Assets::get();
     let kernel = assets.kernel("6.1-generic").clone();
     let bundle = assets.work_file("state-bootlimit.bundle");
-    let broken = format!("{CMDLINE} rdinit=/nonexistent init=/nonexistent");
-    let broken = Entry::kernel(&kernel.path)
-        .name("broken")
-        .bootlimit(2)
-        .initrd(&assets.initramfs)
-        .cmdline(&broken)
-        .fallback("good");
-    let good = Entry::kernel(&kernel.path).name("good").initrd(&assets.initramfs).cmdline(CMDLINE);
-    assets.pack(Pack::new().entry(broken).entry(good), &bundle);
+    pack_broken_then_good(&assets, Some(2), &bundle);
     let run = Qemu::virt("state-bootlimit", "cortex-a57")
         .kernel(&assets.springboard)
         .initrd(&bundle)
