@@ -63,37 +63,24 @@ fn rejects_old_version() {
     assert_eq!(rejected(&b), err(0x14, kind));
 }
 
+/// Each case puts one header word out of range: the word's offset, its new value, the block
+/// that no longer fits, and the offset the error names.
 #[test]
 fn rejects_block_offset_out_of_range() {
-    let mut b = tiny();
-    put(&mut b, 0x0c, TOTAL as u32);
-    let kind = FdtErrorKind::BlockOutOfRange {
-        block: Block::Strings,
-        start: TOTAL as u32,
-        size: 24,
-        totalsize: TOTAL as u32,
-    };
-    assert_eq!(rejected(&b), err(0x0c, kind));
-
-    let mut b = tiny();
-    put(&mut b, 0x24, 0x1000);
-    let kind = FdtErrorKind::BlockOutOfRange {
-        block: Block::Struct,
-        start: STRUCT as u32,
-        size: 0x1000,
-        totalsize: TOTAL as u32,
-    };
-    assert_eq!(rejected(&b), err(0x08, kind));
-
-    let mut b = tiny();
-    put(&mut b, 0x10, 0x10);
-    let kind = FdtErrorKind::BlockOutOfRange {
-        block: Block::MemReserve,
-        start: 0x10,
-        size: 0,
-        totalsize: TOTAL as u32,
-    };
-    assert_eq!(rejected(&b), err(0x10, kind), "a block inside the header");
+    let cases = [
+        // off_dt_strings past the end: reported at the field itself.
+        (0x0c, TOTAL as u32, Block::Strings, TOTAL as u32, 24, 0x0c),
+        // size_dt_struct too large: reported at off_dt_struct, the block's start.
+        (0x24, 0x1000, Block::Struct, STRUCT as u32, 0x1000, 0x08),
+        // off_mem_rsvmap inside the header.
+        (0x10, 0x10, Block::MemReserve, 0x10, 0, 0x10),
+    ];
+    for (field, value, block, start, size, offset) in cases {
+        let mut b = tiny();
+        put(&mut b, field, value);
+        let kind = FdtErrorKind::BlockOutOfRange { block, start, size, totalsize: TOTAL as u32 };
+        assert_eq!(rejected(&b), err(offset, kind), "header word {field:#x} = {value:#x}");
+    }
 }
 
 #[test]
