@@ -1,7 +1,9 @@
 //! What springboard's host programs share — the QEMU tests (`tests/`), `springboard swap`
 //! (`cli/`) and `cargo xtask demo`/`bench`/`setup` — so that each is written once:
 //!
-//! - [`machine`]: the QEMU `virt` command line, built from a typed description;
+//! - [`machine`]: a QEMU command line, built from a typed description;
+//! - [`boards`]: the QEMU machines springboard is tested on (`virt`, `raspi3b`, `versal`,
+//!   `zcu102`), each described once as data that makes a [`Machine`];
 //! - [`console`]: QEMU's console read line by line, and the watcher that judges a run
 //!   (milestones in order, bad patterns, springboard's banner count, a timeout, the exit
 //!   status, a transcript file);
@@ -15,12 +17,14 @@
 
 #![forbid(unsafe_code)]
 
+pub mod boards;
 pub mod console;
 pub mod machine;
 pub mod manifest;
 pub mod pack;
 pub mod protocol;
 
+pub use boards::Board;
 pub use console::{Judged, Line, Watch};
 pub use machine::Machine;
 pub use manifest::{Kernel, Manifest};

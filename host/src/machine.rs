@@ -1,4 +1,6 @@
-//! A QEMU `virt` machine, described by its parts and turned into one command line.
+//! A QEMU machine, described by its parts and turned into one command line. [`Machine::virt`]
+//! is the `virt` machine springboard grew up on; [`crate::boards`] describes every board the
+//! tests boot and makes a [`Machine`] for each.
 //!
 //! ```
 //! use springboard_host::Machine;
@@ -28,20 +30,27 @@ pub enum Monitor {
     Socket(String),
 }
 
-/// One QEMU `virt` machine: the board, the CPU, memory, the console on stdio, and what it
-/// loads (firmware, kernel, initrd, DTB, command line, raw files).
+/// One QEMU machine: the board, the CPU, memory, which serial port is the console on stdio,
+/// and what it loads (firmware, kernel, initrd, DTB, command line, raw files).
 #[derive(Clone, Debug)]
 pub struct Machine {
     /// The QEMU program.
     pub program: String,
     /// `-M`.
     pub machine: String,
-    /// `-cpu`.
-    pub cpu: String,
+    /// `-cpu`, or `None` on boards whose CPUs are fixed (QEMU refuses another).
+    pub cpu: Option<String>,
+    /// `-accel`, or `None` for QEMU's default.
+    pub accel: Option<String>,
     /// `-m`.
     pub memory: String,
     /// `-smp`.
     pub smp: u32,
+    /// How many `-serial` options to give: all `null` but the [`Machine::console`]th.
+    pub serials: usize,
+    /// The index of the `-serial` option that is `stdio` (QEMU numbers a board's UARTs in
+    /// its own order; raspi3b's mini UART is the second).
+    pub console: usize,
     /// `-monitor`.
     pub monitor: Monitor,
     /// `-no-reboot`: a guest reset ends QEMU instead of restarting the machine.
@@ -57,9 +66,12 @@ impl Machine {
         Machine {
             program: QEMU.to_string(),
             machine: VIRT.to_string(),
-            cpu: cpu.to_string(),
+            cpu: Some(cpu.to_string()),
+            accel: None,
             memory: "1G".to_string(),
             smp: 1,
+            serials: 1,
+            console: 0,
             monitor: Monitor::None,
             exit_on_reset: true,
             loads: Vec::new(),
@@ -75,6 +87,12 @@ impl Machine {
     /// Replaces `-M` (e.g. `virt,secure=on,virtualization=on` for TF-A).
     pub fn machine(mut self, machine: &str) -> Self {
         self.machine = machine.to_string();
+        self
+    }
+
+    /// Replaces `-cpu`.
+    pub fn cpu(mut self, cpu: &str) -> Self {
+        self.cpu = Some(cpu.to_string());
         self
     }
 
@@ -147,27 +165,21 @@ impl Machine {
             Monitor::None => "none".to_string(),
             Monitor::Socket(path) => format!("unix:{path},server=on,wait=off"),
         };
-        let mut args: Vec<String> = [
-            "-M",
-            &self.machine,
-            "-cpu",
-            &self.cpu,
-            "-m",
-            &self.memory,
-            "-smp",
-            &self.smp.to_string(),
-            "-nic",
-            "none",
-            "-display",
-            "none",
-            "-monitor",
-            &monitor,
-            "-serial",
-            "stdio",
-        ]
-        .iter()
-        .map(|s| s.to_string())
-        .collect();
+        let mut args: Vec<String> = vec!["-M".into(), self.machine.clone()];
+        if let Some(cpu) = &self.cpu {
+            args.extend(["-cpu".into(), cpu.clone()]);
+        }
+        if let Some(accel) = &self.accel {
+            args.extend(["-accel".into(), accel.clone()]);
+        }
+        let smp = self.smp.to_string();
+        let rest = ["-m", &self.memory, "-smp", &smp, "-nic", "none", "-display", "none"];
+        args.extend(rest.iter().map(|s| s.to_string()));
+        args.extend(["-monitor".into(), monitor]);
+        for port in 0..self.serials {
+            let backend = if port == self.console { "stdio" } else { "null" };
+            args.extend(["-serial".into(), backend.into()]);
+        }
         if self.exit_on_reset {
             args.push("-no-reboot".to_string());
         }

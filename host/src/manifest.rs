@@ -7,6 +7,8 @@
 //! initramfs initramfs.cpio
 //! kexec-initramfs kexec-initramfs.cpio
 //! uboot /usr/lib/u-boot/qemu_arm64/u-boot.bin
+//! dtb raspi3b dtbs/bcm2837-rpi-3-b.dtb
+//! dtb zcu102 dtbs/zynqmp-zcu102-rev1.0-qemu.dtb
 //! ```
 
 use std::path::{Path, PathBuf};
@@ -38,6 +40,9 @@ pub struct Manifest {
     pub kexec_initramfs: Option<PathBuf>,
     /// `uboot`: Debian's U-Boot for QEMU `virt`.
     pub uboot: Option<PathBuf>,
+    /// `dtb BOARD PATH`: the DTB a board of [`crate::boards`] boots with, by board name, in
+    /// the order listed.
+    pub dtbs: Vec<(String, PathBuf)>,
 }
 
 /// The line keys.
@@ -45,6 +50,7 @@ const KERNEL: &str = "kernel";
 const INITRAMFS: &str = "initramfs";
 const KEXEC_INITRAMFS: &str = "kexec-initramfs";
 const UBOOT: &str = "uboot";
+const DTB: &str = "dtb";
 
 impl Manifest {
     /// Parses a manifest's `text`, joining paths to `dir`; fails naming the line number and
@@ -61,6 +67,7 @@ impl Manifest {
                 [INITRAMFS, path] => m.initramfs = Some(dir.join(path)),
                 [KEXEC_INITRAMFS, path] => m.kexec_initramfs = Some(dir.join(path)),
                 [UBOOT, path] => m.uboot = Some(dir.join(path)),
+                [DTB, board, path] => m.dtbs.push((board.to_string(), dir.join(path))),
                 [] => {}
                 _ => bail!("{FILE_NAME} line {}: cannot read `{line}`", n + 1),
             }
@@ -92,6 +99,9 @@ impl Manifest {
             if let Some(path) = path {
                 text += &format!("{key} {}\n", rel(path));
             }
+        }
+        for (board, path) in &self.dtbs {
+            text += &format!("{DTB} {board} {}\n", rel(path));
         }
         text
     }
@@ -130,6 +140,14 @@ impl Manifest {
     pub fn uboot(&self) -> Result<&Path> {
         need(&self.uboot, UBOOT)
     }
+
+    /// The DTB of the board named `board`.
+    pub fn dtb(&self, board: &str) -> Result<&Path> {
+        match self.dtbs.iter().find(|(name, _)| name == board) {
+            Some((_, path)) => Ok(path),
+            None => bail!("{FILE_NAME} has no `{DTB} {board} PATH` line: run `cargo xtask setup`"),
+        }
+    }
 }
 
 fn need<'a>(path: &'a Option<PathBuf>, key: &str) -> Result<&'a Path> {
@@ -161,6 +179,7 @@ mod tests {
             initramfs: Some(dir.join("initramfs.cpio")),
             kexec_initramfs: Some(dir.join("kexec-initramfs.cpio")),
             uboot: Some(PathBuf::from("/usr/lib/u-boot/qemu_arm64/u-boot.bin")),
+            dtbs: vec![("raspi3b".into(), dir.join("dtbs/bcm2837-rpi-3-b.dtb"))],
         }
     }
 
@@ -172,7 +191,8 @@ mod tests {
              kernel 6.1-cloud 6.1.0-56-cloud-arm64 kernels/vmlinuz-6.1.0-56-cloud-arm64\n\
              initramfs initramfs.cpio\n\
              kexec-initramfs kexec-initramfs.cpio\n\
-             uboot /usr/lib/u-boot/qemu_arm64/u-boot.bin\n"
+             uboot /usr/lib/u-boot/qemu_arm64/u-boot.bin\n\
+             dtb raspi3b dtbs/bcm2837-rpi-3-b.dtb\n"
         );
     }
 
@@ -182,6 +202,7 @@ mod tests {
         let dir = Path::new("assets");
         assert_eq!(Manifest::parse(dir, &m.render(dir)).unwrap(), m);
         assert_eq!(m.kernel("6.1-cloud").unwrap().release, "6.1.0-56-cloud-arm64");
+        assert_eq!(m.dtb("raspi3b").unwrap(), Path::new("assets/dtbs/bcm2837-rpi-3-b.dtb"));
     }
 
     #[test]
@@ -197,5 +218,7 @@ mod tests {
         assert_eq!(m.initramfs().unwrap(), Path::new("./x"));
         let err = m.kexec_initramfs().unwrap_err().to_string();
         assert_eq!(err, "manifest.txt has no `kexec-initramfs PATH` line: run `cargo xtask setup`");
+        let err = m.dtb("zcu102").unwrap_err().to_string();
+        assert_eq!(err, "manifest.txt has no `dtb zcu102 PATH` line: run `cargo xtask setup`");
     }
 }
