@@ -12,10 +12,12 @@ use std::path::{Path, PathBuf};
 
 /// `/init`. Only `/bin/busybox` and `/bin/sh` exist, so every applet is called through
 /// busybox. `poweroff -f` makes Linux call PSCI `SYSTEM_OFF`, and QEMU exits with status 0.
-/// The markers are [`protocol`]'s, which the QEMU tests match.
+/// The markers are [`protocol`]'s, which the QEMU tests match. Before powering off it loads
+/// the kernel modules a board powers off through (`modules.rs`), when the archive has them.
 pub fn init() -> String {
     use protocol::USERSPACE_UNAME;
     use protocol::{CHOSEN, CMDLINE, CPU_VULNERABILITY, PSCI_METHOD, RESERVED_MEMORY};
+    let load_modules = super::modules::load_script();
     format!(
         r#"#!/bin/sh
 # springboard's test init: one marker line, the kernel command line, the reserved-memory
@@ -31,7 +33,7 @@ echo {PSCI_METHOD} $(/bin/busybox cat /proc/device-tree/psci/method)
 for f in /sys/devices/system/cpu/vulnerabilities/*; do
     echo "{CPU_VULNERABILITY} ${{f##*/}}: $(/bin/busybox cat $f)"
 done
-/bin/busybox poweroff -f
+{load_modules}/bin/busybox poweroff -f
 "#
     )
 }
@@ -96,10 +98,12 @@ pub fn archive(busybox: &[u8]) -> Vec<u8> {
 }
 
 /// Writes `dir/initramfs.cpio` when its bytes would change (so a change of `/init` reaches the
-/// tests without deleting anything by hand) and returns its path.
-pub fn build(dir: &Path) -> Result<PathBuf> {
+/// tests without deleting anything by hand) and returns its path. `appended` (the modules'
+/// archive) follows the main archive; Linux unpacks both.
+pub fn build(dir: &Path, appended: &[u8]) -> Result<PathBuf> {
     let out = dir.join(FILE_NAME);
-    let bytes = archive(&busybox(dir)?);
+    let mut bytes = archive(&busybox(dir)?);
+    bytes.extend_from_slice(appended);
     let size = apt::mib(bytes.len() as u64);
     if std::fs::read(&out).is_ok_and(|old| old == bytes) {
         println!("setup: {FILE_NAME} up to date ({size})");

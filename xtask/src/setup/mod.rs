@@ -8,16 +8,21 @@
 //!   debs/*.deb                    the Debian packages, as apt-get download left them
 //!   kernels/vmlinuz-<release>     real Debian arm64 kernels (uncompressed Image)
 //!   busybox                       busybox-static:arm64's /bin/busybox
-//!   initramfs.cpio                busybox + /init (initramfs.rs)
+//!   initramfs.cpio                busybox + /init (initramfs.rs), then board modules (modules.rs)
+//!   kernel-files/<release>/       DTBs and modules from the generic kernel's package
+//!   dtbs/*.dtb                    the boards' DTBs, zcu102's patched for QEMU (dtbs.rs)
 //!   kexec-root/                   kexec-tools:arm64 and its libraries' packages, unpacked
 //!   kexec-initramfs.cpio          busybox + kexec and its libraries + /init (guest.rs)
 //! ```
 
 mod apt;
 pub mod cmd;
+mod dtbs;
 mod guest;
 mod initramfs;
+mod kernel_files;
 mod kernels;
+mod modules;
 mod packages;
 mod shared_libs;
 
@@ -41,6 +46,8 @@ pub struct Assets {
     pub kexec_initramfs: PathBuf,
     /// Debian's U-Boot for QEMU `virt`.
     pub uboot: PathBuf,
+    /// The boards' DTBs, by board name (dtbs.rs).
+    pub dtbs: Vec<(String, PathBuf)>,
 }
 
 impl Assets {
@@ -51,6 +58,7 @@ impl Assets {
             initramfs: Some(self.initramfs.clone()),
             kexec_initramfs: Some(self.kexec_initramfs.clone()),
             uboot: Some(self.uboot.clone()),
+            dtbs: self.dtbs.clone(),
         }
     }
 }
@@ -102,10 +110,14 @@ pub fn run() -> Result<Assets> {
         };
         kernels.push(kernel);
     }
-    let initramfs = initramfs::build(&dir)?;
+    // The boards' DTBs and modules come from the generic kernel's package (listed first).
+    let files = kernel_files::KernelFiles::new(&dir, &kernels[0].release)?;
+    let dtbs = dtbs::prepare(&dir, &files)?;
+    let modules = modules::collect(&files)?;
+    let initramfs = initramfs::build(&dir, &modules::archive(&files.release, &modules))?;
     let kexec_initramfs = guest::build(&dir)?;
     let uboot = PathBuf::from(packages::UBOOT);
-    let assets = Assets { dir, kernels, initramfs, kexec_initramfs, uboot };
+    let assets = Assets { dir, kernels, initramfs, kexec_initramfs, uboot, dtbs };
     let wrote = assets.manifest().write(&assets.dir)?;
     println!(
         "setup: manifest.txt {}; assets ready in target/assets ({:.2} s)",
