@@ -76,21 +76,6 @@ impl Assets {
     }
 }
 
-/// Writes `out`: two entries of the generic kernel and the test initramfs, "broken" (its
-/// kernel panics: no init; `panic=-1` resets the machine) with `bootlimit` attempts and the
-/// fallback "good", which boots.
-pub fn pack_broken_then_good(assets: &Assets, bootlimit: Option<u32>, out: &Path) {
-    let kernel = &assets.kernel("6.1-generic").path;
-    let no_init = format!("{} rdinit=/nonexistent init=/nonexistent", crate::CMDLINE);
-    let mut broken = Entry::kernel(kernel).name("broken");
-    if let Some(attempts) = bootlimit {
-        broken = broken.bootlimit(attempts);
-    }
-    let broken = broken.initrd(&assets.initramfs).cmdline(&no_init).fallback("good");
-    let good = Entry::kernel(kernel).name("good").initrd(&assets.initramfs).cmdline(crate::CMDLINE);
-    assets.pack(Pack::new().entry(broken).entry(good), out);
-}
-
 /// Runs the CLI's `pack` with a real kernel, the test initramfs and `cmdline`.
 pub fn pack(assets: &Assets, kernel: &Path, cmdline: &str, out: &Path) {
     let entry = Entry::kernel(kernel).initrd(&assets.initramfs).cmdline(cmdline);

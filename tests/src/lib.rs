@@ -7,11 +7,13 @@
 pub mod assets;
 pub mod dtb;
 pub mod elf;
+pub mod fallback;
 pub mod guest;
 pub mod qemu;
 pub mod tfa;
 
-pub use assets::{pack, pack_broken_then_good, Assets, Kernel};
+pub use assets::{pack, Assets, Kernel};
+pub use fallback::boot_broken_then_good;
 pub use qemu::{Qemu, Run};
 pub use springboard_host::{protocol, Entry, Pack};
 
