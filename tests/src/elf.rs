@@ -44,8 +44,9 @@ pub fn executable(segments: &[Segment], entry: u64) -> Vec<u8> {
         offsets.push(offset);
         elf.extend(1u32.to_le_bytes()); // p_type: PT_LOAD
         elf.extend(7u32.to_le_bytes()); // p_flags: R W X
+                                        // p_offset, p_vaddr, p_paddr, p_filesz, p_memsz, p_align
         for word in [offset, s.addr, s.addr, s.data.len() as u64, s.mem_size, ALIGN] {
-            elf.extend(word.to_le_bytes()); // p_offset, p_vaddr, p_paddr, p_filesz, p_memsz, p_align
+            elf.extend(word.to_le_bytes());
         }
         offset = (offset + s.data.len() as u64).next_multiple_of(ALIGN);
     }

@@ -115,7 +115,10 @@ fn el1_kernel_kexecs_springboard_which_climbs_back_to_el2_for_the_next_kernel() 
                 &user_a,
                 &kexec_line(),
                 "springboard: springboard 0.1.0 entered at EL1",
-                "springboard: stub: a springboard stub is resident at EL2: re-entering springboard at EL2",
+                concat!(
+                    "springboard: stub: a springboard stub is resident at EL2: ",
+                    "re-entering springboard at EL2"
+                ),
                 "springboard: springboard 0.1.0 entered at EL2",
                 "springboard: handoff: HVC_SOFT_RESTART to",
                 &format!("Linux version {}", b.release),

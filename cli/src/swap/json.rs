@@ -15,13 +15,15 @@ pub fn render(rows: &[Row]) -> String {
     let array: Vec<Value> = rows
         .iter()
         .map(|row| {
+            let reason =
+                if row.passed() { None } else { row.reason.as_ref().map(ToString::to_string) };
             json!({
                 "kernel": row.kernel,
                 "release": row.release,
                 "el": row.el,
                 "result": if row.passed() { "pass" } else { "fail" },
                 "seconds": (row.seconds * 10.0).round() / 10.0,
-                "reason": if row.passed() { None } else { row.reason.as_ref().map(ToString::to_string) },
+                "reason": reason,
             })
         })
         .collect();

@@ -68,8 +68,8 @@ impl SwapMachine<'_> {
     }
 
     /// Runs QEMU. `watch` gets every console line (QEMU's own stderr lines prefixed with
-    /// [`console::STDERR_PREFIX`]), and `None` after each quiet second. Returns QEMU's exit status, or `None`
-    /// when it was killed.
+    /// [`console::STDERR_PREFIX`]), and `None` after each quiet second. Returns QEMU's exit
+    /// status, or `None` when it was killed.
     pub fn run(&self, mut watch: impl FnMut(Option<&str>) -> Next) -> Result<Option<ExitStatus>> {
         let _ = std::fs::remove_file(&self.monitor);
         let mut child = self

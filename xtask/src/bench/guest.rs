@@ -7,7 +7,8 @@
 //! b.bundle             springboard pack: kernel B + b-init.cpio
 //! a-springboard.cpio   the kexec guest initramfs + /init (A_INIT), /bin/clock,
 //!                      /boot/springboard.bin and /boot/next.bundle (= b.bundle)
-//! a-kexec.cpio         the same + /boot/next.Image (= kernel B) and /boot/next.cpio (= b-init.cpio)
+//! a-kexec.cpio         the same + /boot/next.Image (= kernel B)
+//!                      and /boot/next.cpio (= b-init.cpio)
 //! entry-probe.bin      the kernel-entry probe, padded to B's size and with B's image_size
 //! entry-probe.bundle   springboard pack: entry-probe.bin + b-init.cpio
 //! ```

@@ -26,8 +26,9 @@ pub struct Stamp {
     pub at: Duration,
 }
 
-/// Parses `SBBENCH-CLOCK <label> cntvct=<n> cntfrq=<n>` (decimal, or hex after `0x`) anywhere in `text` (a kernel message
-/// may share the console line); `None` when the line holds no clock reading.
+/// Parses `SBBENCH-CLOCK <label> cntvct=<n> cntfrq=<n>` (decimal, or hex after `0x`) anywhere
+/// in `text` (a kernel message may share the console line); `None` when the line holds no
+/// clock reading.
 pub fn parse(text: &str) -> Option<Result<(String, u64, u64)>> {
     let rest = &text[text.find(CLOCK)? + CLOCK.len()..];
     Some(fields(rest).with_context(|| format!("bad clock line `{text}`")))

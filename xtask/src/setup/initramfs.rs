@@ -1,8 +1,8 @@
 //! The test initramfs: Debian's static busybox and an `/init` that prints one marker line with
 //! `uname -r`, then the kernel command line, the `/reserved-memory` nodes and `/chosen`
-//! properties of the DTB it was given and the CPU vulnerability states it reports (its Spectre mitigations), then powers
-//! the machine off. [`base`] is the
-//! busybox part that the kexec guest initramfs (`guest.rs`) builds on too.
+//! properties of the DTB it was given and the CPU vulnerability states it reports (its Spectre
+//! mitigations), then powers the machine off. [`base`] is the busybox part that the kexec
+//! guest initramfs (`guest.rs`) builds on too.
 
 use super::{apt, cmd};
 use anyhow::{ensure, Context, Result};
