@@ -4,14 +4,7 @@
 #![no_std]
 #![forbid(unsafe_code)]
 
-/// A physical range `[base, base + size)`.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub struct Span {
-    /// First byte.
-    pub base: u64,
-    /// Length in bytes.
-    pub size: u64,
-}
+use image_formats::MemRange;
 
 /// What springboard knows about one machine.
 #[derive(Debug, PartialEq, Eq)]
@@ -21,9 +14,10 @@ pub struct Board {
     /// Root `compatible` strings that select this board.
     pub compatible: &'static [&'static str],
     /// The PL011 used before the DTB names one (and when it names none).
-    pub uart: Span,
-    /// The first DRAM bank, used when the DTB has no `/memory` node.
-    pub dram: Span,
+    pub uart: MemRange,
+    /// Where a DTB handed over in `x0` (or at `dtb_fallback`) may lie: it bounds the first read
+    /// of a DTB header, before the DTB's own `/memory` is known.
+    pub dram: MemRange,
     /// Where firmware leaves a DTB when `x0` holds none (TF-A's default BL33 entry passes the
     /// CPU number instead).
     pub dtb_fallback: Option<u64>,
@@ -37,8 +31,8 @@ pub struct Board {
 pub const QEMU_VIRT: Board = Board {
     name: "qemu-virt",
     compatible: &["linux,dummy-virt"],
-    uart: Span { base: 0x0900_0000, size: 0x1000 },
-    dram: Span { base: 0x4000_0000, size: 0x4000_0000 },
+    uart: MemRange::new(0x0900_0000, 0x1000),
+    dram: MemRange::new(0x4000_0000, 0x4000_0000),
     dtb_fallback: Some(0x4000_0000),
     resident_size: stub::abi::RESIDENT_SIZE,
 };
@@ -73,7 +67,7 @@ mod tests {
         for board in BOARDS {
             assert!(board.resident_size >= stub::abi::RESIDENT_SIZE);
             assert_eq!(board.resident_size % stub::abi::STATE_PAGE_SIZE, 0);
-            assert_eq!((board.dram.base + board.dram.size) % 0x1000, 0);
+            assert_eq!(board.dram.end() % 0x1000, 0);
         }
     }
 }

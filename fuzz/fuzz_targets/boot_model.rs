@@ -15,9 +15,9 @@ mod boot_model_support;
 
 use arbitrary::{Arbitrary, Unstructured};
 use boot_model_support::{run, scratch_array, summary, Case, KhoCase, PAGE};
-use image_formats::fdt::MemRange;
 use image_formats::image::{ImageHeader, HEADER_LEN};
 use image_formats::placement::{KernelRequest, DTB_MAX_SIZE};
+use image_formats::MemRange;
 use libfuzzer_sys::fuzz_target;
 
 type R<T> = arbitrary::Result<T>;

@@ -5,9 +5,8 @@
 #![no_main]
 
 use arbitrary::{Arbitrary, Unstructured};
-use image_formats::fdt::{
-    patch, patched_size_bound, Edits, Fdt, FdtErrorKind, MemRange, Reservation,
-};
+use image_formats::fdt::{patch, patched_size_bound, Edits, Fdt, FdtErrorKind, Reservation};
+use image_formats::MemRange;
 use libfuzzer_sys::fuzz_target;
 use springboard_fuzz::tree::Tree;
 

@@ -7,9 +7,10 @@
 use arbitrary::{Arbitrary, Unstructured};
 use image_formats::image::{ImageHeader, HEADER_LEN};
 use image_formats::placement::{
-    place_initrd_copy, plan, KernelRequest, Plan, Range, Region, Request, DTB_ALIGN, DTB_MAX_SIZE,
+    place_initrd_copy, plan, InUse, KernelRequest, Plan, Request, DTB_ALIGN, DTB_MAX_SIZE,
     INITRD_COPY_ALIGN, INITRD_WINDOW_ALIGN, INITRD_WINDOW_SIZE, KERNEL_ALIGN,
 };
+use image_formats::MemRange;
 use libfuzzer_sys::fuzz_target;
 
 /// An address or size at one of the scales that matter: raw, pages, 2 MiB blocks, GiB.
@@ -22,8 +23,8 @@ fn scaled(u: &mut Unstructured) -> arbitrary::Result<u64> {
     })
 }
 
-fn range(u: &mut Unstructured) -> arbitrary::Result<Range> {
-    Ok(Range { base: scaled(u)?, size: scaled(u)? })
+fn range(u: &mut Unstructured) -> arbitrary::Result<MemRange> {
+    Ok(MemRange { base: scaled(u)?, size: scaled(u)? })
 }
 
 fn overlaps(a: (u64, u64), b: (u64, u64)) -> bool {
@@ -35,7 +36,7 @@ fn span(base: u64, size: u64) -> (u64, u64) {
     (base, base.saturating_add(size))
 }
 
-fn in_one_bank(dram: &[Range], start: u64, end: u64) -> bool {
+fn in_one_bank(dram: &[MemRange], start: u64, end: u64) -> bool {
     dram.iter().any(|b| {
         let (bs, be) = span(b.base, b.size);
         b.size != 0 && bs <= start && end <= be
@@ -86,7 +87,7 @@ fuzz_target!(|data: &[u8]| {
         assert!(!overlaps(copy, (p.kernel_entry, p.kernel_end)), "copy over the kernel");
         assert!(!overlaps(copy, (p.dtb, p.dtb + req.dtb_size)), "copy over the DTB");
         for r in req.occupied {
-            assert!(!overlaps(copy, span(r.base, r.size)), "copy over {r:?}");
+            assert!(!overlaps(copy, span(r.range.base, r.range.size)), "copy over {r:?}");
         }
         if let Some(i) = req.initrd {
             assert!(!overlaps(copy, span(i.base, i.size)), "copy over the initrd");
@@ -100,12 +101,12 @@ fuzz_target!(|data: &[u8]| {
 #[allow(clippy::type_complexity)]
 fn request(
     u: &mut Unstructured,
-) -> arbitrary::Result<(Vec<Range>, Vec<Region>, u64, Option<Range>)> {
+) -> arbitrary::Result<(Vec<MemRange>, Vec<InUse>, u64, Option<MemRange>)> {
     let banks = u.int_in_range(1..=4)?;
     let dram = (0..banks).map(|_| range(u)).collect::<arbitrary::Result<Vec<_>>>()?;
     let count = u.int_in_range(0..=8)?;
     let occupied = (0..count)
-        .map(|_| Ok(Region { base: scaled(u)?, size: scaled(u)?, what: "fuzz" }))
+        .map(|_| Ok(InUse { range: MemRange::new(scaled(u)?, scaled(u)?), what: "fuzz" }))
         .collect::<arbitrary::Result<Vec<_>>>()?;
     let dtb_size = u.int_in_range(0..=DTB_MAX_SIZE + 1)?;
     let initrd = if bool::arbitrary(u)? { Some(range(u)?) } else { None };
@@ -133,7 +134,7 @@ fn check_plan(req: &Request, p: &Plan) {
     assert!(in_one_bank(req.dram, p.dtb, dtb_end), "DTB outside DRAM: {p:x?}");
     assert!(!overlaps(kernel, dtb), "DTB over the kernel: {p:x?}");
     for r in req.occupied {
-        let r = span(r.base, r.size);
+        let r = span(r.range.base, r.range.size);
         assert!(!overlaps(kernel, r), "kernel over {r:x?}: {p:x?}");
         assert!(!overlaps(dtb, r), "DTB over {r:x?}: {p:x?}");
     }

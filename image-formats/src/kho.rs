@@ -24,10 +24,8 @@
 //! properties point; [`scratch_ranges`] reads the array's bytes; [`Scratch::within`] gives the
 //! placement's DRAM banks.
 
+use crate::MemRange;
 use core::fmt;
-
-use crate::fdt::MemRange;
-use crate::placement::Range;
 
 /// Bytes per `struct kho_scratch` entry: two 64-bit `phys_addr_t` (arm64).
 pub const ENTRY_LEN: u64 = 16;
@@ -257,23 +255,20 @@ impl Scratch {
         &self.ranges[..self.len]
     }
 
-    /// Whether `[base, base + size)` lies inside one scratch range.
-    pub fn contains(&self, base: u64, size: u64) -> bool {
-        let Some(end) = base.checked_add(size) else { return false };
-        self.as_slice().iter().any(|r| r.base <= base && end <= r.end())
+    /// Whether `range` lies inside one scratch range (a range whose end wraps lies in none).
+    pub fn contains(&self, range: MemRange) -> bool {
+        range.checked_end().is_some() && self.as_slice().iter().any(|r| r.contains(&range))
     }
 
     /// The parts of the scratch ranges inside `banks`: the DRAM banks a placement may use.
     /// At most [`MAX_RANGES`] parts are kept; any more are left out, which only narrows the
     /// search.
-    pub fn within(&self, banks: &[Range]) -> Banks {
-        let mut out = Banks { banks: [Range { base: 0, size: 0 }; MAX_RANGES], len: 0 };
+    pub fn within(&self, banks: &[MemRange]) -> Banks {
+        let mut out = Banks { banks: [MemRange::default(); MAX_RANGES], len: 0 };
         for r in self.as_slice() {
-            for b in banks {
-                let start = r.base.max(b.base);
-                let end = r.end().min(b.base.saturating_add(b.size));
-                if start < end && out.len < MAX_RANGES {
-                    out.banks[out.len] = Range { base: start, size: end - start };
+            for part in banks.iter().filter_map(|b| r.intersect(b)) {
+                if out.len < MAX_RANGES {
+                    out.banks[out.len] = part;
                     out.len += 1;
                 }
             }
@@ -285,13 +280,13 @@ impl Scratch {
 /// Placement banks from [`Scratch::within`].
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Banks {
-    banks: [Range; MAX_RANGES],
+    banks: [MemRange; MAX_RANGES],
     len: usize,
 }
 
 impl Banks {
     /// The banks, for [`Request::dram`](crate::placement::Request::dram).
-    pub fn as_slice(&self) -> &[Range] {
+    pub fn as_slice(&self) -> &[MemRange] {
         &self.banks[..self.len]
     }
 }

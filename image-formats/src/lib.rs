@@ -19,5 +19,8 @@ pub mod gzip;
 pub mod image;
 pub mod kho;
 pub mod placement;
+mod range;
 pub mod seeds;
 pub mod state;
+
+pub use range::MemRange;

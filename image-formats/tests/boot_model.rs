@@ -13,9 +13,9 @@ mod boot_model_support;
 
 use boot_model_support::{run, scratch_array, summary, Case, KhoCase, Outcome, PAGE};
 use image_formats::boot::{Conduit, Enter, Refusal};
-use image_formats::fdt::MemRange;
 use image_formats::image::{ImageHeader, MAGIC};
 use image_formats::placement::KernelRequest;
+use image_formats::MemRange;
 use proptest::prelude::*;
 use proptest::test_runner::{Config, TestRunner};
 use std::cell::RefCell;

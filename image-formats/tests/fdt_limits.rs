@@ -5,10 +5,11 @@
 mod fdt_support;
 
 use fdt_support::dtc;
+use image_formats::MemRange;
 use std::fmt::Write as _;
 
 use image_formats::fdt::{
-    summarize, Fdt, FdtErrorKind, MemRange, MAX_MEMORY_RANGES, MAX_MEMRESERVE, MAX_RESERVED_MEMORY,
+    summarize, Fdt, FdtErrorKind, MAX_MEMORY_RANGES, MAX_MEMRESERVE, MAX_RESERVED_MEMORY,
 };
 
 /// The `n`th test range: 64 KiB pages 1 MiB apart from 2 GiB.

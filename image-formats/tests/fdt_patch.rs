@@ -5,8 +5,9 @@ mod fdt_support;
 
 use fdt_support::*;
 use image_formats::fdt::{
-    patch, patched_size_bound, summarize, Edits, Fdt, FdtErrorKind, MemRange, Reservation,
+    patch, patched_size_bound, summarize, Edits, Fdt, FdtErrorKind, Reservation,
 };
+use image_formats::MemRange;
 
 #[test]
 fn patched_blob_reads_back_with_the_edits() {

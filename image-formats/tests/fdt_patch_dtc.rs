@@ -4,7 +4,8 @@
 mod fdt_support;
 
 use fdt_support::*;
-use image_formats::fdt::{summarize, Edits, Fdt, MemRange, Reservation};
+use image_formats::fdt::{summarize, Edits, Fdt, Reservation};
+use image_formats::MemRange;
 
 /// The lines of dtc's text, trimmed, without blank lines and without lines that set one of
 /// the `edited` properties.

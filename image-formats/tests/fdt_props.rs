@@ -5,8 +5,9 @@ mod fdt_support;
 
 use fdt_support::*;
 use image_formats::fdt::{
-    patch, patched_size_bound, summarize, u64_cells, Edits, Fdt, MemRange, Node, Reservation,
+    patch, patched_size_bound, summarize, u64_cells, Edits, Fdt, Node, Reservation,
 };
+use image_formats::MemRange;
 use proptest::prelude::*;
 
 /// Visits every node, property and `reg` of an accepted blob.

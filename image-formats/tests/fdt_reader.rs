@@ -3,7 +3,8 @@
 mod fdt_support;
 
 use fdt_support::*;
-use image_formats::fdt::{summarize, Device, Fdt, MemRange};
+use image_formats::fdt::{summarize, Device, Fdt};
+use image_formats::MemRange;
 
 fn range(base: u64, size: u64) -> MemRange {
     MemRange { base, size }

@@ -5,9 +5,9 @@
 mod fdt_support;
 
 use fdt_support::dtc;
-use image_formats::fdt::{summarize, Fdt, FdtErrorKind, MemRange};
+use image_formats::fdt::{summarize, Fdt, FdtErrorKind};
 use image_formats::kho::{self, Handover, KhoError, MAX_RANGES};
-use image_formats::placement::Range;
+use image_formats::MemRange;
 
 /// A board whose root has `cells` (`#address-cells`, `#size-cells`) and whose `/chosen` holds
 /// `chosen` (property lines).
@@ -237,15 +237,15 @@ fn within_intersects_scratch_with_the_placement_banks() {
     let bytes = array(&[(0x6000_0000, 0x1000_0000), (0x4000_0000, 0x40_0000)]);
     let s = kho::scratch_ranges(&bytes, &DRAM).unwrap();
     // Springboard places in the first bank only, without its resident top 2 MiB.
-    let banks = [Range { base: 0x4020_0000, size: 0x3fe0_0000 }];
+    let banks = [MemRange { base: 0x4020_0000, size: 0x3fe0_0000 }];
     assert_eq!(
         s.within(&banks).as_slice(),
         [
-            Range { base: 0x6000_0000, size: 0x1000_0000 },
-            Range { base: 0x4020_0000, size: 0x20_0000 }
+            MemRange { base: 0x6000_0000, size: 0x1000_0000 },
+            MemRange { base: 0x4020_0000, size: 0x20_0000 }
         ]
     );
-    let elsewhere = [Range { base: 0x8000_0000, size: 0x1000_0000 }];
+    let elsewhere = [MemRange { base: 0x8000_0000, size: 0x1000_0000 }];
     assert!(s.within(&elsewhere).as_slice().is_empty());
 }
 
@@ -253,11 +253,14 @@ fn within_intersects_scratch_with_the_placement_banks() {
 fn contains_needs_one_whole_range() {
     let bytes = array(&[(0x6000_0000, 0x1000_0000), (0x7000_0000, 0x1000_0000)]);
     let s = kho::scratch_ranges(&bytes, &DRAM).unwrap();
-    assert!(s.contains(0x6000_0000, 0x1000_0000));
-    assert!(s.contains(0x7fff_f000, 0x1000));
-    assert!(!s.contains(0x6fff_f000, 0x2000), "two adjacent scratch ranges are two ranges");
-    assert!(!s.contains(0x5fff_f000, 0x2000));
-    assert!(!s.contains(u64::MAX, 2));
+    assert!(s.contains(MemRange::new(0x6000_0000, 0x1000_0000)));
+    assert!(s.contains(MemRange::new(0x7fff_f000, 0x1000)));
+    assert!(
+        !s.contains(MemRange::new(0x6fff_f000, 0x2000)),
+        "two adjacent scratch ranges are two ranges"
+    );
+    assert!(!s.contains(MemRange::new(0x5fff_f000, 0x2000)));
+    assert!(!s.contains(MemRange::new(u64::MAX, 2)));
 }
 
 #[test]

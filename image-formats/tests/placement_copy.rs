@@ -4,9 +4,10 @@
 mod placement_common;
 
 use image_formats::placement::{
-    place_initrd_copy, plan, PlacementError, Range, Region, Request, INITRD_COPY_ALIGN,
+    place_initrd_copy, plan, InUse, PlacementError, Request, INITRD_COPY_ALIGN,
     INITRD_WINDOW_ALIGN, INITRD_WINDOW_SIZE,
 };
+use image_formats::MemRange;
 use placement_common::{region, request, DEBIAN, GIB, MIB, QEMU_DRAM};
 use proptest::prelude::*;
 
@@ -23,7 +24,7 @@ fn qemu_layout_puts_the_copy_in_the_lowest_free_page_clear_of_everything() {
         region(0x7fff_e000, 0x2000, "resident stub"),
     ];
     let mut req = request(&QEMU_DRAM, &occupied, DEBIAN);
-    req.initrd = Some(Range { base: 0x49f6_f000, size: 0x1c_4000 });
+    req.initrd = Some(MemRange { base: 0x49f6_f000, size: 0x1c_4000 });
     let p = plan(&req).unwrap();
     let copy = place_initrd_copy(&req, &p, 0x1c_4000).unwrap();
     // The 2 MiB below springboard is the lowest free place that holds 1.8 MiB.
@@ -31,7 +32,7 @@ fn qemu_layout_puts_the_copy_in_the_lowest_free_page_clear_of_everything() {
     assert!(!overlaps((copy, 0x1c_4000), (p.kernel_entry, p.kernel_end - p.kernel_entry)));
     assert!(!overlaps((copy, 0x1c_4000), (p.dtb, MIB)));
     for r in occupied {
-        assert!(!overlaps((copy, 0x1c_4000), (r.base, r.size)), "overlaps {}", r.what);
+        assert!(!overlaps((copy, 0x1c_4000), (r.range.base, r.range.size)), "overlaps {}", r.what);
     }
 }
 
@@ -61,9 +62,9 @@ proptest! {
         holes in prop::collection::vec((0u64..4096, 1u64..512), 0..6),
         size in 1u64..(256 * MIB),
     ) {
-        let dram: Vec<Range> =
-            banks.iter().map(|&(b, s)| Range { base: b * GIB, size: s * GIB / 2 }).collect();
-        let occupied: Vec<Region> =
+        let dram: Vec<MemRange> =
+            banks.iter().map(|&(b, s)| MemRange { base: b * GIB, size: s * GIB / 2 }).collect();
+        let occupied: Vec<InUse> =
             holes.iter().map(|&(b, s)| region(b * 16 * MIB, s * MIB, "hole")).collect();
         let req = Request {
             dram: &dram,
@@ -80,7 +81,7 @@ proptest! {
             prop_assert!(!overlaps((copy, size), (p.kernel_entry, p.kernel_end - p.kernel_entry)));
             prop_assert!(!overlaps((copy, size), (p.dtb, MIB)));
             for r in &occupied {
-                prop_assert!(!overlaps((copy, size), (r.base, r.size)));
+                prop_assert!(!overlaps((copy, size), (r.range.base, r.range.size)));
             }
             prop_assert!(window_of(copy, end, (p.kernel_entry, p.kernel_end)));
         }

@@ -1,7 +1,8 @@
 //! The placement planner on concrete kernel layouts: QEMU `virt` with a Debian kernel,
 //! `text_offset`, and several DRAM banks.
 
-use image_formats::placement::{plan, KernelRequest, PlacementError, Plan, Range};
+use image_formats::placement::{plan, KernelRequest, PlacementError, Plan};
+use image_formats::MemRange;
 
 mod placement_common;
 
@@ -49,8 +50,10 @@ fn space_below_the_load_offset_may_hold_occupied_regions() {
 
 #[test]
 fn near_base_kernel_is_confined_to_the_lowest_bank() {
-    let dram =
-        [Range { base: 0x8_0000_0000, size: GIB }, Range { base: 0x4000_0000, size: 32 * MIB }];
+    let dram = [
+        MemRange { base: 0x8_0000_0000, size: GIB },
+        MemRange { base: 0x4000_0000, size: 32 * MIB },
+    ];
     let occupied = [region(0x4000_0000, 16 * MIB, "reserved-memory")];
     let near = KernelRequest { anywhere: false, ..DEBIAN };
     assert_eq!(
@@ -67,7 +70,8 @@ fn near_base_kernel_is_confined_to_the_lowest_bank() {
 
 #[test]
 fn anywhere_kernel_takes_the_lowest_base_whatever_the_bank_order() {
-    let dram = [Range { base: 0x8_0000_0000, size: GIB }, Range { base: 0x4000_0000, size: GIB }];
+    let dram =
+        [MemRange { base: 0x8_0000_0000, size: GIB }, MemRange { base: 0x4000_0000, size: GIB }];
     let got = plan(&request(&dram, &[], DEBIAN)).unwrap();
     assert_eq!(got.kernel_base, 0x4000_0000);
     assert_eq!(got.dtb, 0x4220_0000);
@@ -75,8 +79,10 @@ fn anywhere_kernel_takes_the_lowest_base_whatever_the_bank_order() {
 
 #[test]
 fn kernel_does_not_straddle_adjacent_banks() {
-    let dram =
-        [Range { base: 0x4000_0000, size: 32 * MIB }, Range { base: 0x4200_0000, size: 32 * MIB }];
+    let dram = [
+        MemRange { base: 0x4000_0000, size: 32 * MIB },
+        MemRange { base: 0x4200_0000, size: 32 * MIB },
+    ];
     let kernel = KernelRequest { footprint: 48 * MIB, ..DEBIAN };
     assert!(matches!(
         plan(&request(&dram, &[], kernel)),

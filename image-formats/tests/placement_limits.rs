@@ -1,7 +1,8 @@
 //! The placement planner at its limits: the initrd window, DTB placement and size, and the top
 //! of the address space; and how its errors read.
 
-use image_formats::placement::{plan, KernelRequest, PlacementError, Range};
+use image_formats::placement::{plan, KernelRequest, PlacementError};
+use image_formats::MemRange;
 
 mod placement_common;
 
@@ -10,7 +11,7 @@ use placement_common::{region, request, DEBIAN, GIB, MIB, QEMU_DRAM};
 #[test]
 fn initrd_in_place_is_never_overwritten() {
     let mut req = request(&QEMU_DRAM, &[], DEBIAN);
-    req.initrd = Some(Range { base: 0x4000_0000, size: 3 * MIB });
+    req.initrd = Some(MemRange { base: 0x4000_0000, size: 3 * MIB });
     assert_eq!(plan(&req).unwrap().kernel_base, 0x4040_0000);
 }
 
@@ -18,9 +19,9 @@ fn initrd_in_place_is_never_overwritten() {
 fn kernel_moves_up_into_the_initrd_window() {
     // DRAM from 1 GiB to 129 GiB; the initrd ends at 65 GiB + 16 MiB, so the window can start
     // no lower than 34 GiB and the kernel no lower than that.
-    let dram = [Range { base: GIB, size: 128 * GIB }];
+    let dram = [MemRange { base: GIB, size: 128 * GIB }];
     let mut req = request(&dram, &[], DEBIAN);
-    req.initrd = Some(Range { base: 65 * GIB, size: 16 * MIB });
+    req.initrd = Some(MemRange { base: 65 * GIB, size: 16 * MIB });
     let got = plan(&req).unwrap();
     assert_eq!(got.kernel_base, 34 * GIB);
 }
@@ -28,10 +29,10 @@ fn kernel_moves_up_into_the_initrd_window() {
 #[test]
 fn rejects_initrd_that_shares_no_window_with_any_kernel_base() {
     // The initrd sits in the bundle; the only free DRAM is more than 32 GiB above it.
-    let dram = [Range { base: GIB, size: 64 * GIB }];
+    let dram = [MemRange { base: GIB, size: 64 * GIB }];
     let occupied = [region(GIB, 41 * GIB, "bundle")];
     let mut req = request(&dram, &occupied, DEBIAN);
-    req.initrd = Some(Range { base: GIB, size: 16 * MIB });
+    req.initrd = Some(MemRange { base: GIB, size: 16 * MIB });
     assert_eq!(
         plan(&req),
         Err(PlacementError::InitrdOutOfWindow {
@@ -45,7 +46,7 @@ fn rejects_initrd_that_shares_no_window_with_any_kernel_base() {
 #[test]
 fn rejects_initrd_that_wraps_past_the_top() {
     let mut req = request(&QEMU_DRAM, &[], DEBIAN);
-    req.initrd = Some(Range { base: u64::MAX - MIB, size: 2 * MIB });
+    req.initrd = Some(MemRange { base: u64::MAX - MIB, size: 2 * MIB });
     assert_eq!(
         plan(&req),
         Err(PlacementError::InitrdOverflow { initrd_base: u64::MAX - MIB, initrd_size: 2 * MIB })
@@ -54,9 +55,9 @@ fn rejects_initrd_that_wraps_past_the_top() {
 
 #[test]
 fn empty_initrd_constrains_nothing() {
-    let dram = [Range { base: GIB, size: 64 * GIB }];
+    let dram = [MemRange { base: GIB, size: 64 * GIB }];
     let mut req = request(&dram, &[], DEBIAN);
-    req.initrd = Some(Range { base: 60 * GIB, size: 0 });
+    req.initrd = Some(MemRange { base: 60 * GIB, size: 0 });
     assert_eq!(plan(&req).unwrap().kernel_base, GIB);
 }
 
@@ -73,7 +74,7 @@ fn rejects_dtb_larger_than_2m_and_empty_dtb() {
 
 #[test]
 fn dtb_falls_back_below_the_kernel_when_nothing_is_free_above() {
-    let dram = [Range { base: 0x4000_0000, size: 64 * MIB }];
+    let dram = [MemRange { base: 0x4000_0000, size: 64 * MIB }];
     let occupied = [region(0x4000_0000, MIB, "stub")];
     let kernel = KernelRequest { footprint: 62 * MIB, ..DEBIAN };
     let got = plan(&request(&dram, &occupied, kernel)).unwrap();
@@ -84,7 +85,7 @@ fn dtb_falls_back_below_the_kernel_when_nothing_is_free_above() {
 #[test]
 fn dtb_never_crosses_a_2m_boundary() {
     // Free below the kernel: [0x40180000, 0x40300000). The kernel fills the rest of the bank.
-    let dram = [Range { base: 0x4000_0000, size: 64 * MIB }];
+    let dram = [MemRange { base: 0x4000_0000, size: 64 * MIB }];
     let occupied =
         [region(0x4000_0000, 0x18_0000, "stub"), region(0x4030_0000, MIB, "reserved-memory")];
     let kernel = KernelRequest { footprint: 60 * MIB, ..DEBIAN };
@@ -112,7 +113,7 @@ fn rejects_zero_footprint() {
 #[test]
 fn top_of_the_address_space_does_not_wrap() {
     // This bank's end (2^64) is not representable; it is clipped to u64::MAX.
-    let dram = [Range { base: 0xffff_ffff_fc00_0000, size: 64 * MIB }];
+    let dram = [MemRange { base: 0xffff_ffff_fc00_0000, size: 64 * MIB }];
     let got = plan(&request(&dram, &[], DEBIAN)).unwrap();
     assert_eq!(got.kernel_base, 0xffff_ffff_fc00_0000);
     assert_eq!(got.kernel_end, 0xffff_ffff_fe01_0000);
@@ -132,7 +133,7 @@ fn top_of_the_address_space_does_not_wrap() {
 
 #[test]
 fn wrapping_occupied_region_covers_the_top() {
-    let dram = [Range { base: 0xffff_ffff_fc00_0000, size: 64 * MIB }];
+    let dram = [MemRange { base: 0xffff_ffff_fc00_0000, size: 64 * MIB }];
     let occupied = [region(0xffff_ffff_fe00_0000, u64::MAX, "reserved-memory")];
     let kernel = KernelRequest { footprint: 32 * MIB, ..DEBIAN };
     let mut req = request(&dram, &occupied, kernel);

@@ -9,7 +9,8 @@
 
 mod placement_support;
 
-use image_formats::placement::{plan, KernelRequest, Range, Region, DTB_MAX_SIZE};
+use image_formats::placement::{plan, InUse, KernelRequest, DTB_MAX_SIZE};
+use image_formats::MemRange;
 use placement_support::{check_against_scan, check_plan, Case};
 use proptest::prelude::*;
 
@@ -31,11 +32,11 @@ fn case(
     addr: impl Strategy<Value = u64> + Clone,
     (bank_size, region_size): (impl Strategy<Value = u64>, impl Strategy<Value = u64>),
     footprint: impl Strategy<Value = u64>,
-    initrd: impl Strategy<Value = Option<Range>>,
+    initrd: impl Strategy<Value = Option<MemRange>>,
 ) -> impl Strategy<Value = Case> {
-    let range = (addr.clone(), bank_size).prop_map(|(base, size)| Range { base, size });
-    let region =
-        (addr, region_size).prop_map(|(base, size)| Region { base, size, what: "occupied" });
+    let range = (addr.clone(), bank_size).prop_map(|(base, size)| MemRange { base, size });
+    let region = (addr, region_size)
+        .prop_map(|(base, size)| InUse { range: MemRange::new(base, size), what: "occupied" });
     (
         prop::collection::vec(range, 1..4),
         prop::collection::vec(region, 0..10),
@@ -68,7 +69,7 @@ proptest! {
         wide_addr(),
         (wide_size(), wide_size()),
         prop_oneof![1..1u64 << 27, any::<u64>()],
-        prop::option::of((wide_addr(), wide_size()).prop_map(|(base, size)| Range { base, size })),
+        prop::option::of((wide_addr(), wide_size()).prop_map(|(base, size)| MemRange { base, size })),
     )) {
         if let Ok(p) = plan(&case.request()) {
             check_plan(&case, &p)?;
@@ -85,7 +86,7 @@ proptest! {
         (granular(64 << 10, 128 * MIB), granular(64 << 10, 16 * MIB)),
         granular(64 << 10, 32 * MIB),
         prop::option::of((granular(64 << 10, 256 * MIB), granular(64 << 10, 16 * MIB))
-            .prop_map(|(base, size)| Range { base, size })),
+            .prop_map(|(base, size)| MemRange { base, size })),
     )) {
         check_against_scan(&case, 64 << 10)?;
     }
@@ -100,7 +101,7 @@ proptest! {
         (granular(2 * MIB, 40 * GIB), granular(2 * MIB, 8 * GIB)),
         granular(2 * MIB, 64 * MIB),
         (granular(2 * MIB, 96 * GIB), granular(2 * MIB, 4 * GIB))
-            .prop_map(|(base, size)| Some(Range { base, size })),
+            .prop_map(|(base, size)| Some(MemRange { base, size })),
     )) {
         check_against_scan(&case, 2 << 20)?;
     }
@@ -119,15 +120,14 @@ fn tight_case() -> impl Strategy<Value = Case> {
         .prop_flat_map(move |(base, kernel_size, slack, offset)| {
             let size = kernel_size + slack + 2 * MIB;
             let inside = (granular(k64, size), granular(k64, 2 * MIB));
-            let region = inside.clone().prop_map(move |(at, size)| Region {
-                base: base + at,
-                size,
+            let region = inside.clone().prop_map(move |(at, size)| InUse {
+                range: MemRange::new(base + at, size),
                 what: "occupied",
             });
-            let initrd = inside.prop_map(move |(at, size)| Range { base: base + at, size });
+            let initrd = inside.prop_map(move |(at, size)| MemRange { base: base + at, size });
             (prop::collection::vec(region, 0..4), prop::option::of(initrd), 1..=DTB_MAX_SIZE)
                 .prop_map(move |(occupied, initrd, dtb_size)| Case {
-                    dram: vec![Range { base, size }],
+                    dram: vec![MemRange { base, size }],
                     occupied,
                     kernel: KernelRequest {
                         load_offset: if offset { 0x8_0000 } else { 0 },

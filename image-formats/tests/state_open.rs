@@ -6,6 +6,7 @@ use image_formats::bundle::{Bundle, BundleBuilder, EntrySpec, PayloadKind};
 use image_formats::state::{
     bundle_id, choose, open, Choice, Mode, Opened, Outcome, Report, Rule, State, STATE_SIZE,
 };
+use image_formats::MemRange;
 
 const ID: u32 = 0x1234_5678;
 
@@ -19,7 +20,7 @@ fn finished_sequence() -> State {
     assert_eq!(choose(&mut s, &rules(), 0, None), Choice::Boot(0));
     assert_eq!(choose(&mut s, &rules(), 0, Some(Report::Pass)), Choice::Boot(1));
     assert_eq!(choose(&mut s, &rules(), 0, None), Choice::Finished);
-    s.bundle = Some((0x4800_0000, 0x10_0000));
+    s.bundle = Some(MemRange::new(0x4800_0000, 0x10_0000));
     s
 }
 
@@ -58,7 +59,7 @@ fn clear_drops_whatever_the_record_said() {
     let mut failed = State::fresh(ID, [5; 32], Mode::Single);
     failed.outcomes[0] = Outcome::Failed;
     failed.boot_counter = 77;
-    failed.bundle = Some((0x1000, 0x1000));
+    failed.bundle = Some(MemRange::new(0x1000, 0x1000));
     for earlier in [Some(failed), Some(finished_sequence()), None] {
         let (state, opened) = open(earlier, true, ID, Mode::Single);
         assert_eq!(opened, Opened::Cleared);

@@ -11,11 +11,12 @@ use crate::state_page::StatePage;
 use crate::{kho, mem, options, say};
 use image_formats::boot::{self, EntryFacts, EntryPlan, Machine};
 use image_formats::bundle::{Bundle, Payload};
-use image_formats::fdt::{self, Fdt, MemRange, Summary};
+use image_formats::fdt::{self, Fdt, Summary};
 use image_formats::gzip::Member;
 use image_formats::image::{ImageHeader, HEADER_LEN};
 use image_formats::placement::KernelRequest;
 use image_formats::state::Mode;
+use image_formats::MemRange;
 
 /// Boots entry `index` of the bundle.
 pub fn boot_entry(
@@ -89,7 +90,7 @@ pub fn boot_entry(
         cmdline: &kernel_cmdline,
         // Where the initrd ends up is planned below; the DTB's size depends only on whether
         // there is one.
-        initrd: facts.initrd.map(|r| (r.base, r.size)),
+        initrd: facts.initrd,
         resident: found.resident,
         reserve: view.reservations(),
         enter: view.enter,
@@ -98,7 +99,7 @@ pub fn boot_entry(
         carry_kho: view.carry_kho,
     };
     let plan = boot::place(&facts, &view, hand.dtb_size_bound() as u64)?;
-    hand.initrd = plan.initrd.map(|r| (r.base, r.size));
+    hand.initrd = plan.initrd;
     say!(
         "plan: kernel {:#x}..{:#x} (entry {:#x}), dtb {:#x}",
         plan.placement.kernel_base,
@@ -107,7 +108,7 @@ pub fn boot_entry(
         plan.dtb.base
     );
     copy_into_place(&image, &plan, initrd, keep_bundle)?;
-    page.state.bundle = keep_bundle.then_some((machine.bundle.base, machine.bundle.size));
+    page.state.bundle = keep_bundle.then_some(machine.bundle);
     say!("state: seeds from {seed_source}; boot {} recorded", page.state.boot_counter);
     page.commit();
     hand.go(&plan)
@@ -140,12 +141,13 @@ fn copy_into_place(
     let dest = unsafe { mem::bytes_mut(plan.kernel.base, plan.kernel.size) };
     image.copy_to(dest)?;
     say!("kernel: {} {} to {:#x}", image.verb(), Size(image.len()), plan.kernel.base);
-    if let (Some((_, to)), Some(p)) = (plan.initrd_copy, initrd) {
-        // SAFETY: as above, for the initrd copy's range.
-        let dest = unsafe { mem::bytes_mut(to, p.data.len() as u64) };
+    if let (Some(to), Some(p)) = (plan.initrd_copy, initrd) {
+        // SAFETY: as above, for the initrd copy's range (`p.data.len()` bytes: the plan sized
+        // the copy from this payload).
+        let dest = unsafe { mem::bytes_mut(to.base, to.size) };
         dest.copy_from_slice(p.data);
         let why = if keep_bundle { "the bundle stays resident" } else { "outside the KHO scratch" };
-        say!("initrd: copied {} to {to:#x} ({why})", Size(p.data.len() as u64));
+        say!("initrd: copied {} to {:#x} ({why})", Size(to.size), to.base);
     }
     Ok(())
 }

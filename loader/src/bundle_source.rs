@@ -14,6 +14,7 @@
 //! the bundle found there must have the header CRC the record keeps as its `bundle_id`.
 
 use core::fmt;
+use image_formats::MemRange;
 
 use crate::console::Size;
 use crate::error::BootError;
@@ -21,7 +22,7 @@ use crate::given::Springboard;
 use crate::{mem, say};
 use image_formats::boot;
 use image_formats::bundle::{Bundle, BundleError};
-use image_formats::fdt::{MemRange, Summary};
+use image_formats::fdt::Summary;
 use image_formats::image::{self, ImageHeader};
 use image_formats::state::{self, State};
 
@@ -59,8 +60,7 @@ pub struct Kept {
 impl Kept {
     /// The kept bundle `record` names, if it names one.
     pub fn of(record: &State) -> Option<Self> {
-        let (base, size) = record.bundle?;
-        Some(Kept { range: MemRange { base, size }, id: record.bundle_id })
+        Some(Kept { range: record.bundle?, id: record.bundle_id })
     }
 }
 

@@ -4,7 +4,8 @@
 
 use crate::error::BootError;
 use crate::exceptions::read32_or_fault;
-use image_formats::fdt::{MemRange, Summary};
+use image_formats::fdt::Summary;
+use image_formats::MemRange;
 
 /// PL011 `UARTFR`, the flag register (Arm PL011 TRM, r1p5, 3.3): reading it has no effect.
 const UARTFR: u64 = 0x18;

@@ -3,7 +3,8 @@
 
 use crate::error::BootError;
 use crate::mem;
-use image_formats::fdt::{Fdt, MemRange};
+use image_formats::fdt::Fdt;
+use image_formats::MemRange;
 
 /// Where the DTB was found.
 pub struct FoundDtb {
@@ -43,23 +44,23 @@ fn read_at(
     board: &boards::Board,
     image: MemRange,
 ) -> Result<Option<Fdt<'static>>, BootError> {
-    let dram_end = board.dram.base + board.dram.size;
-    if addr % 8 != 0 || addr < board.dram.base || addr.saturating_add(HEADER_LEN) > dram_end {
+    let header = MemRange::new(addr, HEADER_LEN);
+    if addr % 8 != 0 || !board.dram.contains(&header) {
         return Ok(None);
     }
     // springboard's own image holds no DTB: the address is no candidate (TF-A's fallback
     // address is the base of DRAM, where springboard may itself have been loaded).
-    if (MemRange { base: addr, size: HEADER_LEN }).overlaps(&image) {
+    if header.overlaps(&image) {
         return Ok(None);
     }
     // SAFETY: the 40 bytes lie inside the board's DRAM (checked above), which nothing else
     // writes while springboard runs.
-    let header = unsafe { mem::bytes(addr, HEADER_LEN) };
-    let Ok(total) = Fdt::totalsize_of(header) else {
+    let bytes = unsafe { mem::bytes(addr, HEADER_LEN) };
+    let Ok(total) = Fdt::totalsize_of(bytes) else {
         return Ok(None);
     };
     let total = total as u64;
-    if addr.saturating_add(total) > dram_end {
+    if !board.dram.contains(&MemRange::new(addr, total)) {
         return Ok(None);
     }
     over_image(addr, total, image)?;

@@ -10,8 +10,9 @@ use crate::state_page::StatePage;
 use crate::{arch, attempt, say};
 use image_formats::bundle::Bundle;
 use image_formats::bundle::DEFAULT_BOOTLIMIT;
-use image_formats::fdt::{Fdt, MemRange, Summary};
+use image_formats::fdt::{Fdt, Summary};
 use image_formats::state::{self, Choice, Mode, Opened, Outcome, Report, Rule, State, MAX_ENTRIES};
+use image_formats::MemRange;
 
 /// Everything found before an entry is chosen.
 pub struct Found {

@@ -7,7 +7,8 @@ use crate::console::{self, Size};
 use crate::error::BootError;
 use crate::{arch, console_pick, dtb, say};
 use image_formats::boot::{self, Refusal};
-use image_formats::fdt::{self, Fdt, MemRange, Summary};
+use image_formats::fdt::{self, Fdt, Summary};
+use image_formats::MemRange;
 
 /// Where springboard itself is, and how it was entered.
 pub struct Springboard {

@@ -8,8 +8,9 @@ use crate::{mem, say, stack};
 use image_formats::boot::{self, Conduit, Enter, EntryPlan};
 use image_formats::bundle::Payload;
 use image_formats::cmdline::{self, COMMAND_LINE_SIZE};
-use image_formats::fdt::{self, Edits, Fdt, MemRange, Reservation};
+use image_formats::fdt::{self, Edits, Fdt, Reservation};
 use image_formats::seeds::Seeds;
+use image_formats::MemRange;
 use stub::abi;
 
 /// The kernel's command line, NUL-terminated as a DTB string property.
@@ -56,8 +57,8 @@ pub struct Handoff<'a> {
     pub dtb: Fdt<'a>,
     /// The kernel command line.
     pub cmdline: &'a Cmdline,
-    /// The initrd handed over in place, inside the bundle: `(base, size)`.
-    pub initrd: Option<(u64, u64)>,
+    /// The initrd handed over (in place inside the bundle, or its copy).
+    pub initrd: Option<MemRange>,
     /// The resident stub region, where the stub is installed.
     pub resident: MemRange,
     /// The kernel DTB's `/reserved-memory` children (`boot::View::reservations`).
@@ -91,7 +92,7 @@ impl Handoff<'_> {
     fn with_edits<R>(&self, f: impl FnOnce(&Edits) -> R) -> R {
         let kaslr = fdt::u64_cells(self.seeds.kaslr);
         let [start, end] = match self.initrd {
-            Some((base, size)) => [fdt::u64_cells(base), fdt::u64_cells(base + size)],
+            Some(initrd) => [fdt::u64_cells(initrd.base), fdt::u64_cells(initrd.end())],
             None => [[0; 8]; 2],
         };
         let [kho_fdt, kho_scratch] = self.carry_kho.map_or([[0; 16]; 2], |k| k.map(cell_pair));
@@ -153,8 +154,8 @@ impl Handoff<'_> {
             self.cmdline.as_str()
         );
         match self.initrd {
-            Some((base, size)) => {
-                say!("fdt: initrd {:#x}..{:#x} ({})", base, base + size, Size(size))
+            Some(initrd) => {
+                say!("fdt: initrd {:#x}..{:#x} ({})", initrd.base, initrd.end(), Size(initrd.size))
             }
             None => say!("fdt: no initrd"),
         }

@@ -10,8 +10,8 @@ use crate::entries::Found;
 use crate::error::BootError;
 use crate::{mem, say};
 use image_formats::boot;
-use image_formats::fdt::MemRange;
 use image_formats::kho::{self, Handover, Scratch};
+use image_formats::MemRange;
 
 /// A KHO description that passed every check.
 pub struct Kho {

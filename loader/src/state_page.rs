@@ -5,9 +5,10 @@
 //! it chooses among the bundle's entries and nothing more (README, "The state page").
 
 use crate::{arch, mem, say};
-use image_formats::fdt::{Fdt, MemRange};
+use image_formats::fdt::Fdt;
 use image_formats::seeds::{self, Seeds};
 use image_formats::state::{self, Mode, Opened, State, STATE_SIZE};
+use image_formats::MemRange;
 use stub::abi::STATE_PAGE_OFFSET;
 
 // The record and the stub's CPU slots share the state page without overlapping.

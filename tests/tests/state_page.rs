@@ -6,6 +6,7 @@
 
 use image_formats::bundle::{Bundle, BundleBuilder, EntrySpec, PayloadKind};
 use image_formats::state::{self, Mode, Outcome, State};
+use image_formats::MemRange;
 use qemu_tests::{boot_broken_then_good, Assets, Qemu, Run};
 use std::path::{Path, PathBuf};
 use std::time::Duration;
@@ -126,7 +127,7 @@ fn a_plain_start_after_a_finished_sequence_prints_its_results_once_and_boots_ent
     // What a finished sequence leaves: sequence mode, nothing current, the bundle kept.
     let mut record = State::fresh(id(&bytes), [7; 32], Mode::Sequence);
     record.boot_counter = 3;
-    record.bundle = Some((PLANTED, bytes.len() as u64));
+    record.bundle = Some(MemRange::new(PLANTED, bytes.len() as u64));
     record.outcomes[0] = Outcome::Passed;
     record.outcomes[1] = Outcome::Failed;
     let name = "state-after-sequence";
@@ -163,7 +164,7 @@ fn an_entry_beyond_what_the_state_page_tracks_is_no_entry_not_a_finished_sequenc
 fn kept_at(id: u32, base: u64, size: u64) -> State {
     let mut record = State::fresh(id, [7; 32], Mode::Sequence);
     record.boot_counter = 1;
-    record.bundle = Some((base, size));
+    record.bundle = Some(MemRange::new(base, size));
     record.current = Some(0);
     record.outcomes[0] = Outcome::Booting;
     record.attempts[0] = 1;

@@ -1,9 +1,10 @@
 //! Printing a summary of a device tree blob: what springboard reads from it.
 
+use image_formats::MemRange;
 use std::fmt::Write as _;
 
 use anyhow::{anyhow, Result};
-use image_formats::fdt::{summarize, Fdt, MemRange};
+use image_formats::fdt::{summarize, Fdt};
 
 use crate::show;
 

@@ -3,11 +3,12 @@
 //! longer than the kernel's buffer, a DTB that springboard's edits would push past 2 MiB. (A
 //! kernel whose entry would be misaligned is refused by the Image header check itself.)
 
+use image_formats::MemRange;
 use std::path::Path;
 
 use anyhow::{bail, ensure, Result};
 use image_formats::cmdline::{self, COMMAND_LINE_SIZE};
-use image_formats::fdt::{self, Edits, Fdt, MemRange, Reservation};
+use image_formats::fdt::{self, Edits, Fdt, Reservation};
 use image_formats::gzip::{Member, TRAILER};
 use image_formats::placement::DTB_MAX_SIZE;
 use image_formats::state::MAX_ENTRIES;

@@ -3,8 +3,9 @@
 //! each range may be read (or, for the resident region, written) before a byte of it is.
 
 use super::Refusal;
-use crate::fdt::{MemRange, Summary};
+use crate::fdt::Summary;
 use crate::kho::Handover;
+use crate::MemRange;
 
 /// What springboard found before choosing an entry.
 #[derive(Debug, Clone, Copy)]

@@ -1,51 +1,48 @@
 //! The regions a placement plan must keep clear of, collected without a heap.
 
-use crate::fdt::{MemRange, MAX_MEMRESERVE, MAX_RESERVED_MEMORY};
-use crate::placement::Region;
+use crate::fdt::{Summary, MAX_MEMRESERVE, MAX_RESERVED_MEMORY};
+use crate::placement::InUse;
+use crate::MemRange;
 
-/// springboard, its DTB, the bundle, the resident region, the console, a KHO FDT and scratch
-/// array, then the reservations of the firmware's DTB and of an entry's own.
-const CAPACITY: usize = 7 + 2 * (MAX_MEMRESERVE + MAX_RESERVED_MEMORY);
+/// How many regions springboard names itself: springboard, its DTB, the bundle, the resident
+/// region, the console, a KHO FDT and a KHO scratch array.
+const NAMED: usize = 7;
 
-/// The regions the plan must keep clear of: springboard, the stub, the DTB, the bundle and
-/// everything the DTB reserves.
+/// Every region a plan can be told of: the named ones, then the reservations of the firmware's
+/// DTB and of an entry's own (each bounded by what a [`Summary`] holds).
+const CAPACITY: usize = NAMED + 2 * (MAX_MEMRESERVE + MAX_RESERVED_MEMORY);
+
+/// The regions the plan must keep clear of.
 pub struct Occupied {
-    regions: [Region; CAPACITY],
+    regions: [InUse; CAPACITY],
     len: usize,
 }
 
-impl Default for Occupied {
-    fn default() -> Self {
-        const NONE: Region = Region { base: 0, size: 0, what: "" };
-        Self { regions: [NONE; CAPACITY], len: 0 }
-    }
-}
-
 impl Occupied {
-    /// Adds a region; empty ones are dropped. Past [`CAPACITY`] regions (more than the loader
-    /// pushes) the last slot is widened to cover the new one too, so nothing is ever forgotten.
-    pub fn push(&mut self, base: u64, size: u64, what: &'static str) {
-        if size == 0 {
-            return;
+    /// The non-empty `named` regions, then the `/memreserve/` entries and `/reserved-memory`
+    /// ranges of `firmware` and of `own`. Every source is bounded, so all of them fit.
+    pub fn new(
+        named: [(Option<MemRange>, &'static str); NAMED],
+        firmware: &Summary,
+        own: Option<&Summary>,
+    ) -> Self {
+        let named = named.into_iter().filter_map(|(range, what)| Some((range?, what)));
+        let reserved = core::iter::once(firmware).chain(own).flat_map(|s| {
+            let memreserve = s.memreserve.iter().map(|r| (*r, "memreserve"));
+            memreserve.chain(s.reserved_memory.iter().map(|r| (*r, "reserved-memory")))
+        });
+        const NONE: InUse = InUse { range: MemRange::new(0, 0), what: "" };
+        let mut occupied = Occupied { regions: [NONE; CAPACITY], len: 0 };
+        let all = named.chain(reserved).filter(|(range, _)| !range.is_empty());
+        for (slot, (range, what)) in occupied.regions.iter_mut().zip(all) {
+            *slot = InUse { range, what };
+            occupied.len += 1;
         }
-        if self.len == self.regions.len() {
-            let last = &mut self.regions[self.len - 1];
-            let start = last.base.min(base);
-            let end = (last.base + last.size).max(base.saturating_add(size));
-            *last = Region { base: start, size: end - start, what: "reserved ranges" };
-            return;
-        }
-        self.regions[self.len] = Region { base, size, what };
-        self.len += 1;
-    }
-
-    /// Adds `range` as `what`.
-    pub fn push_range(&mut self, range: MemRange, what: &'static str) {
-        self.push(range.base, range.size, what);
+        occupied
     }
 
     /// The regions, in the order they were added.
-    pub fn as_slice(&self) -> &[Region] {
+    pub fn as_slice(&self) -> &[InUse] {
         &self.regions[..self.len]
     }
 }

@@ -2,8 +2,8 @@
 //! makes for one entry.
 
 use super::{EntryFacts, Refusal, View};
-use crate::fdt::MemRange;
-use crate::placement::{self, Plan, Range, Request};
+use crate::placement::{self, Plan, Request};
+use crate::MemRange;
 
 /// Where everything of one entry goes.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -16,8 +16,8 @@ pub struct EntryPlan {
     pub kernel: MemRange,
     /// The initrd the kernel is told about: in place in the bundle, or the copy.
     pub initrd: Option<MemRange>,
-    /// An initrd copied out of the bundle: `(from, to)`.
-    pub initrd_copy: Option<(MemRange, u64)>,
+    /// Where an initrd copied out of the bundle goes.
+    pub initrd_copy: Option<MemRange>,
 }
 
 /// What a write is for.
@@ -52,21 +52,21 @@ pub fn place(entry: &EntryFacts, view: &View, dtb_bound: u64) -> Result<EntryPla
         occupied: view.occupied().as_slice(),
         kernel: entry.kernel,
         dtb_size: dtb_bound,
-        initrd: in_place.map(|r| Range { base: r.base, size: r.size }),
+        initrd: in_place,
     };
     let plan = placement::plan(&request).map_err(refuse)?;
     let initrd_copy = match entry.initrd.filter(|_| view.copy_initrd) {
         Some(from) => {
-            Some((from, placement::place_initrd_copy(&request, &plan, from.size).map_err(refuse)?))
+            let to = placement::place_initrd_copy(&request, &plan, from.size).map_err(refuse)?;
+            Some(MemRange::new(to, from.size))
         }
         None => None,
     };
-    let copied = initrd_copy.map(|(from, to)| MemRange { base: to, size: from.size });
     Ok(EntryPlan {
         placement: plan,
         dtb: MemRange { base: plan.dtb, size: dtb_bound },
         kernel: MemRange { base: plan.kernel_entry, size: entry.kernel_len },
-        initrd: copied.or(in_place),
+        initrd: initrd_copy.or(in_place),
         initrd_copy,
     })
 }
@@ -75,11 +75,10 @@ impl EntryPlan {
     /// Every range the loader writes for this entry, the resident region (`resident`: the stub
     /// and the state page) included; nothing else is written.
     pub fn writes(&self, resident: MemRange) -> impl Iterator<Item = Write> {
-        let copy = self.initrd_copy.map(|(from, to)| MemRange { base: to, size: from.size });
         [
             Some(Write { kind: WriteKind::Kernel, range: self.kernel }),
             Some(Write { kind: WriteKind::Dtb, range: self.dtb }),
-            copy.map(|range| Write { kind: WriteKind::InitrdCopy, range }),
+            self.initrd_copy.map(|range| Write { kind: WriteKind::InitrdCopy, range }),
             Some(Write { kind: WriteKind::Resident, range: resident }),
         ]
         .into_iter()

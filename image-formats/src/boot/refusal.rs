@@ -1,8 +1,8 @@
 //! Why the model refuses: each reason carries the values that were wrong and prints as
 //! `<code>: <detail>`, the codes springboard's console uses (`springboard: error: <code>:`).
 
-use crate::fdt::MemRange;
 use crate::placement::PlacementError;
+use crate::MemRange;
 use core::fmt;
 
 /// A decision the model cannot make safely.

@@ -4,9 +4,10 @@
 //! DTBs declare is used; under Kexec HandOver only the scratch ranges are.
 
 use super::{Machine, Occupied, Refusal};
-use crate::fdt::{MemRange, Reservation, Summary, MAX_MEMRESERVE, MAX_RESERVED_MEMORY};
+use crate::fdt::{Reservation, Summary, MAX_MEMRESERVE, MAX_RESERVED_MEMORY};
 use crate::kho::{self, Handover, Scratch};
-use crate::placement::{KernelRequest, Range};
+use crate::placement::KernelRequest;
+use crate::MemRange;
 
 /// The `/reserved-memory` node (`springboard@<base>`) of the resident stub and state page.
 pub const STUB_NODE: &str = "springboard";
@@ -93,7 +94,7 @@ pub struct View {
     pub kho: bool,
     reservations: [Reservation<'static>; MAX_RESERVATIONS],
     reservation_count: usize,
-    banks: [Range; kho::MAX_RANGES],
+    banks: [MemRange; kho::MAX_RANGES],
     bank_count: usize,
     occupied: Occupied,
 }
@@ -106,7 +107,7 @@ impl View {
     }
 
     /// The DRAM the plan may use.
-    pub fn banks(&self) -> &[Range] {
+    pub fn banks(&self) -> &[MemRange] {
         &self.banks[..self.bank_count]
     }
 
@@ -158,7 +159,7 @@ pub fn view(m: &Machine, entry: &EntryFacts, kho: Option<&Kho>) -> Result<View, 
         let r = m.resident;
         let reserved = m.summary.reserved_memory.iter().chain(m.summary.memreserve.iter());
         let covers = |x: &MemRange| x.base <= r.base && r.end() <= x.end();
-        if !k.scratch.contains(r.base, r.size) && !reserved.clone().any(covers) {
+        if !k.scratch.contains(r) && !reserved.clone().any(covers) {
             return Err(Refusal::KhoResident { resident: r });
         }
     }
@@ -171,7 +172,7 @@ pub fn view(m: &Machine, entry: &EntryFacts, kho: Option<&Kho>) -> Result<View, 
         kho: kho.is_some(),
         reservations: [stub_reservation(m.resident); MAX_RESERVATIONS],
         reservation_count: 1,
-        banks: [Range { base: 0, size: 0 }; kho::MAX_RANGES],
+        banks: [MemRange { base: 0, size: 0 }; kho::MAX_RANGES],
         bank_count: 0,
         occupied: occupied(m, entry.own_dtb, kho),
     };
@@ -185,7 +186,7 @@ pub fn view(m: &Machine, entry: &EntryFacts, kho: Option<&Kho>) -> Result<View, 
     // A kept bundle must survive the kernel, but Linux frees its initrd once unpacked and
     // refuses a `no-map` reservation around it: the kernel gets a copy. Under KHO an initrd
     // outside the scratch ranges is copied into them.
-    let outside_kho = |r: &MemRange| kho.is_some_and(|k| !k.scratch.contains(r.base, r.size));
+    let outside_kho = |r: &MemRange| kho.is_some_and(|k| !k.scratch.contains(*r));
     view.copy_initrd = entry.initrd.is_some_and(|r| entry.keep_bundle || outside_kho(&r));
     Ok(view)
 }
@@ -209,27 +210,16 @@ fn check_own_dtb(m: &Machine, own: &Summary) -> Result<(), Refusal> {
 /// springboard, the incoming DTB, the bundle, the resident region, the console's registers, a
 /// KHO FDT and scratch array, and everything either DTB reserves.
 fn occupied(m: &Machine, own: Option<&Summary>, kho: Option<&Kho>) -> Occupied {
-    let mut occupied = Occupied::default();
-    occupied.push_range(m.image, "springboard");
-    occupied.push_range(m.dtb, "dtb");
-    occupied.push_range(m.bundle, "bundle");
-    occupied.push_range(m.resident, "resident stub");
-    if let Some(console) = m.console {
-        occupied.push_range(console, "console");
-    }
-    if let Some(k) = kho {
-        occupied.push_range(k.handover.fdt, "KHO FDT");
-        occupied.push_range(k.handover.array, "KHO scratch array");
-    }
-    for summary in core::iter::once(m.summary).chain(own) {
-        for r in summary.memreserve.iter() {
-            occupied.push_range(*r, "memreserve");
-        }
-        for r in summary.reserved_memory.iter() {
-            occupied.push_range(*r, "reserved-memory");
-        }
-    }
-    occupied
+    let named = [
+        (Some(m.image), "springboard"),
+        (Some(m.dtb), "dtb"),
+        (Some(m.bundle), "bundle"),
+        (Some(m.resident), "resident stub"),
+        (m.console, "console"),
+        (kho.map(|k| k.handover.fdt), "KHO FDT"),
+        (kho.map(|k| k.handover.array), "KHO scratch array"),
+    ];
+    Occupied::new(named, m.summary, own)
 }
 
 impl View {
@@ -247,7 +237,7 @@ impl View {
     /// would be a `no-map` reservation around the initrd handed over in place.
     fn carry(&mut self, m: &Machine, own: &Summary) {
         let theirs = own.memreserve.iter().chain(own.reserved_memory.iter());
-        let covered = |r: &MemRange| theirs.clone().any(|t| t.base <= r.base && r.end() <= t.end());
+        let covered = |r: &MemRange| theirs.clone().any(|t| t.contains(r));
         let firmware = m.summary.memreserve.iter().map(|r| (r, CARRIED_MEMRESERVE, false));
         let firmware =
             firmware.chain(m.summary.reserved_memory.iter().map(|r| (r, CARRIED_RESERVED, true)));
@@ -268,16 +258,15 @@ impl View {
         kho: Option<&Kho>,
     ) -> Result<(), Refusal> {
         let first = *m.summary.memory.iter().next().ok_or(Refusal::NoMemory)?;
-        let mut cut = [Range { base: 0, size: 0 }; crate::fdt::MAX_MEMORY_RANGES];
+        let mut cut = [MemRange::default(); crate::fdt::MAX_MEMORY_RANGES];
         let mut len = 0;
         let declared: &[MemRange] = match own {
             Some(own) => own.memory.as_slice(),
             None => core::slice::from_ref(&first),
         };
-        for bank in declared {
-            let (base, end) = (bank.base.max(first.base), bank.end().min(first.end()));
-            if base < end && len < cut.len() {
-                cut[len] = Range { base, size: end - base };
+        for part in declared.iter().filter_map(|bank| bank.intersect(&first)) {
+            if len < cut.len() {
+                cut[len] = part;
                 len += 1;
             }
         }

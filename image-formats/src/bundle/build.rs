@@ -15,6 +15,7 @@ use super::layout::{
 use super::parse::header_crc;
 use super::payload::decode_name;
 use super::{Bundle, PayloadKind};
+use crate::MemRange;
 
 /// A boot entry to add to a [`BundleBuilder`]; indices are those returned by
 /// [`BundleBuilder::add_payload`] and [`BundleBuilder::add_entry`].
@@ -153,7 +154,11 @@ impl BundleBuilder {
             out.extend_from_slice(&payload.data);
         }
         out.resize(total as usize, 0);
-        let crc = header_crc(&out, ptable..etable, etable..tables_end);
+        let crc = header_crc(
+            &out,
+            MemRange::from_bounds(ptable, etable),
+            MemRange::from_bounds(etable, tables_end),
+        );
         out[HEADER_CRC_OFFSET..HEADER_CRC_OFFSET + 4].copy_from_slice(&crc.to_le_bytes());
 
         Bundle::parse(&out)?;

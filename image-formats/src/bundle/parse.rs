@@ -12,6 +12,7 @@ use super::layout::{
 use super::records::{check_entries, check_payloads};
 use super::span::Span;
 use super::Bundle;
+use crate::MemRange;
 
 /// Parses and checks a bundle at the start of `bytes`; see [`Bundle::parse`].
 pub(super) fn parse(bytes: &[u8]) -> Result<Bundle<'_>, BundleError> {
@@ -51,8 +52,8 @@ pub(super) fn parse(bytes: &[u8]) -> Result<Bundle<'_>, BundleError> {
         bytes,
         payloads,
         entries,
-        payload_table_offset: regions[1].start,
-        entry_table_offset: regions[2].start,
+        payload_table_offset: regions[1].start(),
+        entry_table_offset: regions[2].start(),
     };
     check_payloads(&bundle, &regions)?;
     check_entries(&bundle)?;
@@ -77,7 +78,7 @@ fn check_header_regions(header: &RawHeader, total: u64) -> Result<[Span; 4], Bun
     if header.entry_count.get() == 0 {
         return Err(BundleError::new(0x2c, K::NoEntries));
     }
-    let head = Span { region: Region::Header, start: 0, end: HEADER_SIZE as u64 };
+    let head = Span { region: Region::Header, range: MemRange::new(0, HEADER_SIZE as u64) };
     let payload_bytes = u64::from(header.payload_count.get()) * PAYLOAD_RECORD_SIZE as u64;
     let ptable = Span::check(
         Region::PayloadTable,
@@ -98,7 +99,7 @@ fn check_header_regions(header: &RawHeader, total: u64) -> Result<[Span; 4], Bun
             K::UnexpectedSignature { offset: sig_start, size: sig_size },
         ));
     } else {
-        Span { region: Region::Signature, start: 0, end: 0 }
+        Span { region: Region::Signature, range: MemRange::default() }
     };
     ptable.must_not_overlap(&head, 0x18)?;
     etable.must_not_overlap(&head, 0x20)?;
@@ -117,8 +118,7 @@ fn check_header_crc(
     regions: &[Span; 4],
 ) -> Result<(), BundleError> {
     let expected = header.header_crc32.get();
-    let actual =
-        header_crc(bytes, regions[1].start..regions[1].end, regions[2].start..regions[2].end);
+    let actual = header_crc(bytes, regions[1].range, regions[2].range);
     if expected != actual {
         return Err(BundleError::new(
             HEADER_CRC_OFFSET as u64,
@@ -129,17 +129,13 @@ fn check_header_crc(
 }
 
 /// The header CRC32 of `bytes` whose tables are at the given (checked) ranges.
-pub(super) fn header_crc(
-    bytes: &[u8],
-    ptable: core::ops::Range<u64>,
-    etable: core::ops::Range<u64>,
-) -> u32 {
+pub(super) fn header_crc(bytes: &[u8], ptable: MemRange, etable: MemRange) -> u32 {
     let mut hasher = crc32fast::Hasher::new();
     hasher.update(&bytes[..HEADER_CRC_OFFSET]);
     hasher.update(&[0; 4]);
     hasher.update(&bytes[HEADER_CRC_OFFSET + 4..HEADER_SIZE]);
     for range in [ptable, etable] {
-        hasher.update(&bytes[range.start as usize..range.end as usize]);
+        hasher.update(&bytes[range.base as usize..range.end() as usize]);
     }
     hasher.finalize()
 }
@@ -149,9 +145,13 @@ fn table<'a, T: FromBytes + zerocopy::KnownLayout + zerocopy::Immutable + zeroco
     bytes: &'a [u8],
     span: &Span,
 ) -> Result<&'a [T], BundleError> {
-    let raw = bytes.get(span.start as usize..span.end as usize);
+    let raw = bytes.get(span.start() as usize..span.end() as usize);
     raw.and_then(|raw| <[T]>::ref_from_bytes(raw).ok()).ok_or(BundleError::new(
-        span.start,
-        K::RangeOutOfBounds { region: span.region, end: span.end, total_size: bytes.len() as u64 },
+        span.start(),
+        K::RangeOutOfBounds {
+            region: span.region,
+            end: span.end(),
+            total_size: bytes.len() as u64,
+        },
     ))
 }

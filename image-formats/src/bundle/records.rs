@@ -44,13 +44,13 @@ pub(super) fn check_payloads(bundle: &Bundle<'_>, regions: &[Span; 4]) -> Result
         for fixed in regions {
             span.must_not_overlap(fixed, field)?;
         }
-        if span.start < previous_end {
+        if span.start() < previous_end {
             return Err(BundleError::new(
                 field,
-                K::PayloadOutOfOrder { index, start: span.start, previous_end },
+                K::PayloadOutOfOrder { index, start: span.start(), previous_end },
             ));
         }
-        previous_end = span.end;
+        previous_end = span.end();
         if kind == PayloadKind::Cmdline {
             check_cmdline(bundle.bytes, index, &span, flags)?;
         }
@@ -61,12 +61,12 @@ pub(super) fn check_payloads(bundle: &Bundle<'_>, regions: &[Span; 4]) -> Result
 /// A command line must be stored uncompressed and be valid UTF-8.
 fn check_cmdline(bytes: &[u8], index: usize, span: &Span, flags: u32) -> Result<(), BundleError> {
     if flags & PAYLOAD_FLAG_GZIP != 0 {
-        return Err(BundleError::new(span.start, K::BadCmdline { index, invalid_at: None }));
+        return Err(BundleError::new(span.start(), K::BadCmdline { index, invalid_at: None }));
     }
-    let data = &bytes[span.start as usize..span.end as usize];
+    let data = span.of(bytes);
     core::str::from_utf8(data).map(|_| ()).map_err(|e| {
         let at = e.valid_up_to();
-        BundleError::new(span.start + at as u64, K::BadCmdline { index, invalid_at: Some(at) })
+        BundleError::new(span.start() + at as u64, K::BadCmdline { index, invalid_at: Some(at) })
     })
 }
 

@@ -3,16 +3,15 @@
 
 use super::error::{BundleError, BundleErrorKind as K, Region};
 use super::layout::OFFSET_ALIGN;
+use crate::MemRange;
 
-/// A checked, non-overflowing byte range `[start, end)` of the bundle.
+/// A checked, non-overflowing range of the bundle's bytes, by offset.
 #[derive(Clone, Copy)]
 pub(super) struct Span {
     /// The part of the bundle the range holds.
     pub(super) region: Region,
-    /// First byte.
-    pub(super) start: u64,
-    /// One past the last byte.
-    pub(super) end: u64,
+    /// The offsets.
+    pub(super) range: MemRange,
 }
 
 impl Span {
@@ -33,23 +32,37 @@ impl Span {
         if end > total {
             return Err(err(K::RangeOutOfBounds { region, end, total_size: total }));
         }
-        Ok(Self { region, start, end })
+        Ok(Self { region, range: MemRange::new(start, size) })
     }
 
     /// Fails when both spans are non-empty and share a byte.
     pub(super) fn must_not_overlap(&self, other: &Span, field: u64) -> Result<(), BundleError> {
-        let shared = self.start < other.end && other.start < self.end;
-        if shared && self.start != self.end && other.start != other.end {
+        if self.range.overlaps(&other.range) {
             return Err(BundleError::new(
                 field,
                 K::Overlap {
                     region: self.region,
                     other: other.region,
-                    start: self.start,
-                    other_start: other.start,
+                    start: self.range.base,
+                    other_start: other.range.base,
                 },
             ));
         }
         Ok(())
+    }
+
+    /// First byte.
+    pub(super) fn start(&self) -> u64 {
+        self.range.base
+    }
+
+    /// One past the last byte (`check` made sure it does not wrap).
+    pub(super) fn end(&self) -> u64 {
+        self.range.end()
+    }
+
+    /// The bytes of `bundle` the span holds; `check` placed them inside it.
+    pub(super) fn of<'b>(&self, bundle: &'b [u8]) -> &'b [u8] {
+        &bundle[self.start() as usize..self.end() as usize]
     }
 }

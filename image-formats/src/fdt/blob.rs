@@ -3,7 +3,8 @@
 use super::header::{self, Layout};
 use super::node::{name_matches, Node};
 use super::walk::{self, Cursor, Token};
-use super::{FdtError, FdtErrorKind, MemRange};
+use super::{FdtError, FdtErrorKind};
+use crate::MemRange;
 
 /// Size of one memory reservation entry: two big-endian `u64` (5.3).
 pub(crate) const RSV_ENTRY_LEN: usize = 16;
@@ -134,5 +135,5 @@ fn rsv_entry(bytes: &[u8], pos: usize) -> Result<Option<MemRange>, FdtError> {
     if base == 0 && size == 0 {
         return Ok(None);
     }
-    MemRange::checked(base, size, pos).map(Some)
+    super::range::checked(base, size, pos).map(Some)
 }

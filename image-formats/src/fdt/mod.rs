@@ -51,7 +51,7 @@ pub use error::{Block, FdtError, FdtErrorKind};
 pub use header::{HEADER_LEN, MAGIC};
 pub use node::{Children, Node, Properties, RegIter};
 pub use patch::{patch, patched_size_bound, Edits, Reservation};
-pub use range::{MemRange, RangeList};
+pub use range::RangeList;
 pub use summary::{
     summarize, Device, Summary, MAX_MEMORY_RANGES, MAX_MEMRESERVE, MAX_RESERVED_MEMORY,
 };

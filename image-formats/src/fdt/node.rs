@@ -2,7 +2,8 @@
 
 use super::cells::{be_u32, read_cells};
 use super::walk::{Cursor, Token};
-use super::{Fdt, FdtError, FdtErrorKind, MemRange};
+use super::{Fdt, FdtError, FdtErrorKind};
+use crate::MemRange;
 
 /// `#address-cells` when the parent does not say (Devicetree Specification v0.4, 2.3.5).
 pub(crate) const DEFAULT_ADDRESS_CELLS: u32 = 2;
@@ -141,7 +142,7 @@ impl<'a> Node<'a> {
         }
         let iter = RegIter { data, address_cells, size_cells };
         for (i, range) in iter.clone().enumerate() {
-            MemRange::checked(range.base, range.size, at + i * entry)?;
+            super::range::checked(range.base, range.size, at + i * entry)?;
         }
         Ok(iter)
     }

@@ -4,6 +4,7 @@
 //! block (streamed from the input with the edits applied and `FDT_NOP`s dropped), strings
 //! block (the input's, then any new names).
 
+use crate::MemRange;
 use zerocopy::IntoBytes;
 
 use super::blob::RSV_ENTRY_LEN;
@@ -11,7 +12,7 @@ use super::header::{self, Layout, HEADER_LEN};
 use super::names::Names;
 use super::stream::{stream, ReservedCells};
 use super::writer::{begin_node_size, prop_size, Writer};
-use super::{Fdt, FdtError, FdtErrorKind, MemRange};
+use super::{Fdt, FdtError, FdtErrorKind};
 
 /// What [`patch`] changes.
 #[derive(Debug, Clone, Copy, Default)]

@@ -1,35 +1,14 @@
-//! Physical memory ranges and a fixed-capacity list of them (the firmware has no heap).
+//! A fixed-capacity list of memory ranges (the firmware has no heap) and the checked reading of
+//! one range.
 
 use super::{FdtError, FdtErrorKind};
+use crate::MemRange;
 
-/// A physical address range `[base, base + size)`.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
-pub struct MemRange {
-    /// First byte.
-    pub base: u64,
-    /// Length in bytes.
-    pub size: u64,
-}
-
-impl MemRange {
-    /// One past the last byte. Ranges read from a DTB never wrap (the reader rejects them);
-    /// for ranges built by hand the end saturates at `u64::MAX`.
-    pub const fn end(&self) -> u64 {
-        self.base.saturating_add(self.size)
-    }
-
-    /// Whether the two ranges share at least one byte (an empty range shares none).
-    pub const fn overlaps(&self, other: &MemRange) -> bool {
-        self.size != 0 && other.size != 0 && self.base < other.end() && other.base < self.end()
-    }
-
-    /// `Ok(range)` when `base + size` does not wrap, else [`FdtErrorKind::RangeOverflow`] at
-    /// `offset`.
-    pub(crate) fn checked(base: u64, size: u64, offset: usize) -> Result<Self, FdtError> {
-        match base.checked_add(size) {
-            Some(_) => Ok(MemRange { base, size }),
-            None => Err(FdtError::new(offset, FdtErrorKind::RangeOverflow { base, size })),
-        }
+/// `Ok(range)` when `base + size` does not wrap, else [`FdtErrorKind::RangeOverflow`] at `offset`.
+pub(crate) fn checked(base: u64, size: u64, offset: usize) -> Result<MemRange, FdtError> {
+    match base.checked_add(size) {
+        Some(_) => Ok(MemRange { base, size }),
+        None => Err(FdtError::new(offset, FdtErrorKind::RangeOverflow { base, size })),
     }
 }
 

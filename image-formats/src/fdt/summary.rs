@@ -2,7 +2,8 @@
 
 use super::blob::RSV_ENTRY_LEN;
 use super::cells::{be_u32_or_u64, read_cells};
-use super::{Fdt, FdtError, FdtErrorKind, MemRange, Node, RangeList};
+use super::{Fdt, FdtError, FdtErrorKind, Node, RangeList};
+use crate::MemRange;
 
 // The capacities below were measured over the 768 DTBs Debian bookworm's `linux-image-arm64`
 // and `linux-image-cloud-arm64` packages ship (Linux 6.1.0-57, under
@@ -136,7 +137,7 @@ fn address_size(
     }
     let (base, rest) = read_cells(value, address_cells).ok_or(bad_len)?;
     let (size, _) = read_cells(rest, size_cells).ok_or(bad_len)?;
-    MemRange::checked(base, size, at).map(Some)
+    super::range::checked(base, size, at).map(Some)
 }
 
 /// The `reg` ranges of the root's enabled `device_type = "memory"` children.

@@ -24,7 +24,8 @@ mod search;
 
 pub use error::PlacementError;
 
-use search::{Obstacles, Span};
+use crate::MemRange;
+use search::Obstacles;
 
 /// Alignment of the kernel base (booting.rst: "a 2MB aligned base address").
 pub const KERNEL_ALIGN: u64 = 2 << 20;
@@ -39,22 +40,11 @@ pub const INITRD_WINDOW_ALIGN: u64 = 1 << 30;
 /// Size of that window (booting.rst: "of up to 32 GB in size").
 pub const INITRD_WINDOW_SIZE: u64 = 32 << 30;
 
-/// A range of physical addresses `[base, base + size)`, for example a DRAM bank.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct Range {
-    /// First address.
-    pub base: u64,
-    /// Length in bytes.
-    pub size: u64,
-}
-
 /// A range of memory that must not be overwritten, with what holds it.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct Region {
-    /// First address.
-    pub base: u64,
-    /// Length in bytes.
-    pub size: u64,
+pub struct InUse {
+    /// The bytes.
+    pub range: MemRange,
     /// What lives there, for messages: `"springboard"`, `"stub"`, `"dtb"`, `"bundle"`,
     /// `"memreserve"`, `"reserved-memory"`, ...
     pub what: &'static str,
@@ -78,9 +68,9 @@ pub struct KernelRequest {
 #[derive(Debug, Clone, Copy)]
 pub struct Request<'a> {
     /// The DRAM banks, in any order.
-    pub dram: &'a [Range],
+    pub dram: &'a [MemRange],
     /// Memory already in use. Zero-sized regions are ignored.
-    pub occupied: &'a [Region],
+    pub occupied: &'a [InUse],
     /// The kernel to place.
     pub kernel: KernelRequest,
     /// Bytes to reserve for the DTB: the size the patched DTB may grow to.
@@ -88,7 +78,7 @@ pub struct Request<'a> {
     /// An initrd already in memory, handed over where it is. It is never overwritten, and the
     /// kernel image is placed in one 1 GiB-aligned 32 GiB window with it. An empty one
     /// constrains nothing.
-    pub initrd: Option<Range>,
+    pub initrd: Option<MemRange>,
 }
 
 /// Where the kernel and the DTB go.
@@ -118,7 +108,7 @@ pub fn plan(req: &Request) -> Result<Plan, PlacementError> {
     }
     let initrd = match req.initrd {
         Some(r) if r.size != 0 => match r.base.checked_add(r.size) {
-            Some(end) => Some(Span { start: r.base, end }),
+            Some(end) => Some(MemRange::from_bounds(r.base, end)),
             None => {
                 return Err(PlacementError::InitrdOverflow {
                     initrd_base: r.base,
@@ -135,7 +125,7 @@ pub fn plan(req: &Request) -> Result<Plan, PlacementError> {
     let kernel_entry = kernel_base + kernel.load_offset;
     let kernel_end = kernel_entry + kernel.footprint;
 
-    let obstacles = obstacles.with(Span { start: kernel_entry, end: kernel_end });
+    let obstacles = obstacles.with(MemRange::from_bounds(kernel_entry, kernel_end));
     let dtb = place_dtb(req.dram, req.dtb_size, kernel_end, &obstacles)?;
     Ok(Plan { kernel_base, kernel_entry, kernel_end, dtb })
 }
@@ -143,7 +133,7 @@ pub fn plan(req: &Request) -> Result<Plan, PlacementError> {
 /// The lowest kernel base allowed by the request's placement flag.
 fn place_kernel(
     req: &Request,
-    initrd: Option<Span>,
+    initrd: Option<MemRange>,
     obstacles: &Obstacles,
 ) -> Result<u64, PlacementError> {
     let kernel = req.kernel;
@@ -152,7 +142,7 @@ fn place_kernel(
     let mut best: Option<u64> = None;
     let mut window_missed = false;
     for bank in banks.filter(|b| kernel.anywhere || Some(*b) == first_bank) {
-        let bank = Span::new(bank.base, bank.size);
+        let bank = MemRange::new(bank.base, bank.size);
         match search::lowest_kernel_base(bank, &kernel, obstacles, initrd) {
             Ok(base) => best = Some(best.map_or(base, |b| b.min(base))),
             Err(search::KernelMiss { window }) => window_missed |= window,
@@ -161,8 +151,8 @@ fn place_kernel(
     match (best, initrd) {
         (Some(base), _) => Ok(base),
         (None, Some(initrd)) if window_missed => Err(PlacementError::InitrdOutOfWindow {
-            initrd_base: initrd.start,
-            initrd_size: initrd.end - initrd.start,
+            initrd_base: initrd.base,
+            initrd_size: initrd.end() - initrd.base,
             footprint: kernel.footprint,
         }),
         (None, _) => Err(PlacementError::NoRoomForKernel {
@@ -182,13 +172,13 @@ pub const INITRD_COPY_ALIGN: u64 = 4096;
 /// everything `req` names as occupied, the in-place initrd, and `plan`'s kernel image and DTB
 /// (`req.dtb_size` bytes), in one 1 GiB-aligned 32 GiB window with the kernel image.
 pub fn place_initrd_copy(req: &Request, plan: &Plan, size: u64) -> Result<u64, PlacementError> {
-    let kernel = Span { start: plan.kernel_entry, end: plan.kernel_end };
+    let kernel = MemRange::from_bounds(plan.kernel_entry, plan.kernel_end);
     let dtb_end = plan.dtb.saturating_add(req.dtb_size);
     let in_place =
-        req.initrd.and_then(|r| Some(Span { start: r.base, end: r.base.checked_add(r.size)? }));
+        req.initrd.and_then(|r| Some(MemRange::from_bounds(r.base, r.base.checked_add(r.size)?)));
     let obstacles = Obstacles::new(req.occupied, in_place)
         .with(kernel)
-        .with(Span { start: plan.dtb, end: dtb_end });
+        .with(MemRange::from_bounds(plan.dtb, dtb_end));
     let fail = PlacementError::NoRoomForInitrdCopy { size };
     if size == 0 {
         return Err(fail);
@@ -197,7 +187,7 @@ pub fn place_initrd_copy(req: &Request, plan: &Plan, size: u64) -> Result<u64, P
         .iter()
         .filter(|b| b.size != 0)
         .filter_map(|b| {
-            let bank = Span::new(b.base, b.size);
+            let bank = MemRange::new(b.base, b.size);
             search::lowest_copy(bank, INITRD_COPY_ALIGN, size, &obstacles, kernel)
         })
         .min()
@@ -206,7 +196,7 @@ pub fn place_initrd_copy(req: &Request, plan: &Plan, size: u64) -> Result<u64, P
 
 /// The lowest 2 MiB-aligned slot above the kernel, else the lowest place that fits.
 fn place_dtb(
-    dram: &[Range],
+    dram: &[MemRange],
     size: u64,
     kernel_end: u64,
     obstacles: &Obstacles,
@@ -215,7 +205,7 @@ fn place_dtb(
         dram.iter()
             .filter(|b| b.size != 0)
             .filter_map(|b| {
-                let bank = Span::new(b.base, b.size);
+                let bank = MemRange::new(b.base, b.size);
                 search::lowest_dtb(bank, from, align, size, obstacles)
             })
             .min()

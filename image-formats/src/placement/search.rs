@@ -6,49 +6,26 @@
 //! takes at most one step per obstacle (plus one per 2 MiB boundary for the DTB, which is
 //! bounded the same way because each such step is followed by a fit or an obstacle).
 
-use super::{KernelRequest, Region, INITRD_WINDOW_ALIGN, INITRD_WINDOW_SIZE, KERNEL_ALIGN};
+use super::{InUse, KernelRequest, INITRD_WINDOW_ALIGN, INITRD_WINDOW_SIZE, KERNEL_ALIGN};
 use super::{DTB_ALIGN, DTB_MAX_SIZE};
-
-/// A half-open address range `[start, end)`.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub(super) struct Span {
-    /// First address.
-    pub(super) start: u64,
-    /// First address past the end.
-    pub(super) end: u64,
-}
-
-impl Span {
-    /// `[base, base + size)`, ending at `u64::MAX` when the sum would wrap.
-    pub(super) fn new(base: u64, size: u64) -> Self {
-        Span { start: base, end: base.saturating_add(size) }
-    }
-
-    /// Whether the two spans share a byte. Empty spans share nothing.
-    fn overlaps(self, other: Span) -> bool {
-        self.start < self.end
-            && other.start < other.end
-            && self.start < other.end
-            && other.start < self.end
-    }
-}
+use crate::MemRange;
 
 /// What a placement must avoid: the occupied regions plus up to two more spans (the initrd,
 /// then the kernel once it is placed).
 pub(super) struct Obstacles<'a> {
-    occupied: &'a [Region],
+    occupied: &'a [InUse],
     /// The initrd and up to two placed ranges.
-    extra: [Option<Span>; 3],
+    extra: [Option<MemRange>; 3],
 }
 
 impl<'a> Obstacles<'a> {
     /// The occupied regions and the initrd.
-    pub(super) fn new(occupied: &'a [Region], initrd: Option<Span>) -> Self {
+    pub(super) fn new(occupied: &'a [InUse], initrd: Option<MemRange>) -> Self {
         Obstacles { occupied, extra: [initrd, None, None] }
     }
 
     /// The same obstacles plus `span`.
-    pub(super) fn with(&self, span: Span) -> Self {
+    pub(super) fn with(&self, span: MemRange) -> Self {
         let mut extra = self.extra;
         let free = extra.iter_mut().skip(1).find(|e| e.is_none());
         *free.expect("at most two placed ranges are added") = Some(span);
@@ -56,12 +33,12 @@ impl<'a> Obstacles<'a> {
     }
 
     /// The highest end among the obstacles that overlap `span`, or `None` when it is free.
-    fn blocking(&self, span: Span) -> Option<u64> {
-        let occupied = self.occupied.iter().map(|r| Span::new(r.base, r.size));
+    fn blocking(&self, span: MemRange) -> Option<u64> {
+        let occupied = self.occupied.iter().map(|r| r.range);
         occupied
             .chain(self.extra.iter().flatten().copied())
-            .filter(|o| o.overlaps(span))
-            .map(|o| o.end)
+            .filter(|o| o.overlaps(&span))
+            .map(|o| o.end())
             .max()
     }
 }
@@ -74,9 +51,9 @@ fn align_up(x: u64, align: u64) -> Option<u64> {
 
 /// Whether `a` and `b` fit in one `INITRD_WINDOW_ALIGN`-aligned window of
 /// `INITRD_WINDOW_SIZE` bytes.
-pub(super) fn same_window(a: Span, b: Span) -> bool {
-    let window_start = a.start.min(b.start) & !(INITRD_WINDOW_ALIGN - 1);
-    a.end.max(b.end) - window_start <= INITRD_WINDOW_SIZE
+pub(super) fn same_window(a: MemRange, b: MemRange) -> bool {
+    let window_start = a.base.min(b.base) & !(INITRD_WINDOW_ALIGN - 1);
+    a.end().max(b.end()) - window_start <= INITRD_WINDOW_SIZE
 }
 
 /// Why a bank holds no kernel.
@@ -89,20 +66,20 @@ pub(super) struct KernelMiss {
 /// The lowest 2 MiB-aligned base in `bank` whose image avoids `obstacles` and shares a window
 /// with `initrd`.
 pub(super) fn lowest_kernel_base(
-    bank: Span,
+    bank: MemRange,
     kernel: &KernelRequest,
     obstacles: &Obstacles,
-    initrd: Option<Span>,
+    initrd: Option<MemRange>,
 ) -> Result<u64, KernelMiss> {
     let mut miss = KernelMiss { window: false };
-    let mut base = align_up(bank.start, KERNEL_ALIGN).ok_or(miss)?;
+    let mut base = align_up(bank.base, KERNEL_ALIGN).ok_or(miss)?;
     loop {
         let start = base.checked_add(kernel.load_offset).ok_or(miss)?;
         let end = start.checked_add(kernel.footprint).ok_or(miss)?;
-        if end > bank.end {
+        if end > bank.end() {
             return Err(miss);
         }
-        let image = Span { start, end };
+        let image = MemRange::from_bounds(start, end);
         let next = if let Some(past) = obstacles.blocking(image) {
             // The image must start at `past` or later; `past > start >= load_offset`.
             past - kernel.load_offset
@@ -110,13 +87,13 @@ pub(super) fn lowest_kernel_base(
             match initrd {
                 Some(initrd) if !same_window(image, initrd) => {
                     miss.window = true;
-                    if image.start >= initrd.start {
+                    if image.base >= initrd.base {
                         // Above the initrd: moving up only widens the gap.
                         return Err(miss);
                     }
                     // Below it: the window starts at the image's 1 GiB block, so the image
                     // must start no lower than the 1 GiB block that ends the window.
-                    let lowest = initrd.end.saturating_sub(INITRD_WINDOW_SIZE);
+                    let lowest = initrd.end().saturating_sub(INITRD_WINDOW_SIZE);
                     let lowest = align_up(lowest, INITRD_WINDOW_ALIGN).ok_or(miss)?;
                     lowest.saturating_sub(kernel.load_offset).max(base + 1)
                 }
@@ -130,20 +107,20 @@ pub(super) fn lowest_kernel_base(
 /// The lowest `align`-aligned address at or above `from` in `bank` where `size` bytes avoid
 /// `obstacles` and stay inside one `DTB_MAX_SIZE` block.
 pub(super) fn lowest_dtb(
-    bank: Span,
+    bank: MemRange,
     from: u64,
     align: u64,
     size: u64,
     obstacles: &Obstacles,
 ) -> Option<u64> {
     debug_assert!(align >= DTB_ALIGN && size <= DTB_MAX_SIZE && size != 0);
-    let mut at = align_up(bank.start.max(from), align)?;
+    let mut at = align_up(bank.base.max(from), align)?;
     loop {
         let end = at.checked_add(size)?;
-        if end > bank.end {
+        if end > bank.end() {
             return None;
         }
-        let span = Span { start: at, end };
+        let span = MemRange::from_bounds(at, end);
         at = if at / DTB_MAX_SIZE != (end - 1) / DTB_MAX_SIZE {
             // Crosses a 2 MiB boundary, so `at` is not 2 MiB aligned: the next block is higher.
             align_up(at, DTB_MAX_SIZE)?
@@ -158,29 +135,29 @@ pub(super) fn lowest_dtb(
 /// The lowest `align`-aligned address in `bank` where `size` bytes avoid `obstacles` and share
 /// a window with `kernel`.
 pub(super) fn lowest_copy(
-    bank: Span,
+    bank: MemRange,
     align: u64,
     size: u64,
     obstacles: &Obstacles,
-    kernel: Span,
+    kernel: MemRange,
 ) -> Option<u64> {
-    let mut at = align_up(bank.start, align)?;
+    let mut at = align_up(bank.base, align)?;
     loop {
         let end = at.checked_add(size)?;
-        if end > bank.end {
+        if end > bank.end() {
             return None;
         }
-        let span = Span { start: at, end };
+        let span = MemRange::from_bounds(at, end);
         let next = if let Some(past) = obstacles.blocking(span) {
             past
         } else if same_window(span, kernel) {
             return Some(at);
-        } else if span.start >= kernel.start {
+        } else if span.base >= kernel.base {
             // Above the kernel: moving up only widens the gap.
             return None;
         } else {
             // Below it: start no lower than the 1 GiB block that begins the kernel's window.
-            let lowest = kernel.end.saturating_sub(INITRD_WINDOW_SIZE);
+            let lowest = kernel.end().saturating_sub(INITRD_WINDOW_SIZE);
             align_up(lowest, INITRD_WINDOW_ALIGN)?.max(at + 1)
         };
         at = align_up(next, align)?;

@@ -21,6 +21,7 @@ pub use choose::{choose, closing, Choice, Closed, Report, Rule, MAX_BOOTLIMIT};
 pub use layout::{RawState, MAGIC, MAX_ENTRIES, NONE, STATE_SIZE, VERSION};
 pub use open::{bundle_id, open, Opened};
 
+use crate::MemRange;
 use zerocopy::{FromBytes, IntoBytes};
 
 /// What happened to one entry.
@@ -93,8 +94,8 @@ pub enum Mode {
 pub struct State {
     /// springboard starts that found the record valid.
     pub boot_counter: u64,
-    /// The bundle kept resident, `(base, size)`.
-    pub bundle: Option<(u64, u64)>,
+    /// The bundle kept resident.
+    pub bundle: Option<MemRange>,
     /// The entry being tried.
     pub current: Option<usize>,
     /// How entries are walked.
@@ -149,7 +150,7 @@ impl State {
         };
         let bundle = match (raw.bundle_base.get(), raw.bundle_size.get()) {
             (0, _) | (_, 0) => None,
-            (base, size) => Some((base, size)),
+            (base, size) => Some(MemRange::new(base, size)),
         };
         let current = match raw.current.get() {
             NONE => None,
@@ -170,7 +171,7 @@ impl State {
 
     /// The record's bytes, sealed with its CRC.
     pub fn to_bytes(&self) -> [u8; STATE_SIZE] {
-        let (base, size) = self.bundle.unwrap_or((0, 0));
+        let MemRange { base, size } = self.bundle.unwrap_or_default();
         let mut raw = RawState {
             magic: MAGIC,
             version: VERSION.into(),
@@ -200,7 +201,7 @@ mod tests {
     fn sample() -> State {
         let mut s = State::fresh(0xdead_beef, [3; 32], Mode::Sequence);
         s.boot_counter = 41;
-        s.bundle = Some((0x4800_0000, 0x210_0000));
+        s.bundle = Some(MemRange::new(0x4800_0000, 0x210_0000));
         s.current = Some(2);
         s.outcomes[0] = Outcome::Passed;
         s.outcomes[1] = Outcome::Failed;

@@ -17,9 +17,10 @@ use image_formats::boot::{
     stub_reservation, view, Conduit, Enter, EntryFacts, EntryPlan, Kho, Machine, Refusal, View,
     Write, WriteKind,
 };
-use image_formats::fdt::{MemRange, Summary};
+use image_formats::fdt::Summary;
 use image_formats::kho;
-use image_formats::placement::{KernelRequest, Range};
+use image_formats::placement::KernelRequest;
+use image_formats::MemRange;
 
 /// A 4 KiB page.
 pub const PAGE: u64 = 0x1000;
@@ -170,7 +171,7 @@ pub fn inside(inner: MemRange, outer: MemRange) -> bool {
     outer.base <= inner.base && end(inner) <= end(outer)
 }
 
-fn of(r: &Range) -> MemRange {
+fn of(r: &MemRange) -> MemRange {
     MemRange { base: r.base, size: r.size }
 }
 
@@ -264,11 +265,11 @@ fn check_view(c: &Case, resident: MemRange, kho: Option<&Kho>, v: &View) -> Resu
             ensure(declared, || format!("bank {bank:x?} not in the entry DTB's memory"))?;
         }
         if let Some(k) = kho {
-            let scratch = k.scratch.contains(bank.base, bank.size);
+            let scratch = k.scratch.contains(bank);
             ensure(scratch, || format!("bank {bank:x?} not in a KHO scratch range"))?;
         }
     }
-    let outside_scratch = |r: MemRange| kho.is_some_and(|k| !k.scratch.contains(r.base, r.size));
+    let outside_scratch = |r: MemRange| kho.is_some_and(|k| !k.scratch.contains(r));
     let copy = c.initrd.is_some_and(|r| c.keep_bundle || outside_scratch(r));
     ensure(v.copy_initrd == copy, || format!("copy_initrd {} for {:x?}", v.copy_initrd, c.initrd))
 }
@@ -307,15 +308,14 @@ fn check_plan(
             )?;
         }
         Some(i) => {
-            let (from, to) = plan.initrd_copy.ok_or("a copied initrd without a copy")?;
-            let copy = MemRange { base: to, size: i.size };
-            ensure(from == i && plan.initrd == Some(copy) && copies == [copy], || {
+            let copy = plan.initrd_copy.ok_or("a copied initrd without a copy")?;
+            ensure(copy.size == i.size && plan.initrd == Some(copy) && copies == [copy], || {
                 format!("copied initrd {i:x?}: {plan:x?}")
             })?;
         }
     }
     if let (Some(k), Some(i)) = (kho, plan.initrd) {
-        ensure(k.scratch.contains(i.base, i.size), || format!("initrd {i:x?} outside scratch"))?;
+        ensure(k.scratch.contains(i), || format!("initrd {i:x?} outside scratch"))?;
     }
 
     let mut survivors =

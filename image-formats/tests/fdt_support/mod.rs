@@ -2,7 +2,8 @@
 //! real `dtc`.
 #![allow(dead_code)]
 
-use image_formats::fdt::{patch, patched_size_bound, u64_cells, Edits, Fdt, MemRange, Reservation};
+use image_formats::fdt::{patch, patched_size_bound, u64_cells, Edits, Fdt, Reservation};
+use image_formats::MemRange;
 use std::io::Write;
 use std::process::{Command, Stdio};
 

@@ -3,8 +3,9 @@
 //! for the lowest valid addresses.
 
 use image_formats::placement::{
-    plan, KernelRequest, PlacementError, Plan, Range, Region, Request, DTB_MAX_SIZE,
+    plan, InUse, KernelRequest, PlacementError, Plan, Request, DTB_MAX_SIZE,
 };
+use image_formats::MemRange;
 use proptest::prelude::*;
 
 const GIB: u64 = 1 << 30;
@@ -14,15 +15,15 @@ const KERNEL_ALIGN: u128 = 2 << 20;
 #[derive(Debug, Clone)]
 pub struct Case {
     /// DRAM banks.
-    pub dram: Vec<Range>,
+    pub dram: Vec<MemRange>,
     /// Regions already in use.
-    pub occupied: Vec<Region>,
+    pub occupied: Vec<InUse>,
     /// The kernel to place.
     pub kernel: KernelRequest,
     /// Bytes for the DTB.
     pub dtb_size: u64,
     /// The initrd handed over in place.
-    pub initrd: Option<Range>,
+    pub initrd: Option<MemRange>,
 }
 
 impl Case {
@@ -36,13 +37,13 @@ impl Case {
         }
     }
 
-    pub fn first_bank(&self) -> Option<Range> {
+    pub fn first_bank(&self) -> Option<MemRange> {
         self.dram.iter().filter(|b| b.size != 0).min_by_key(|b| b.base).copied()
     }
 
     /// Everything a placed range must avoid, as `[start, end)` pairs.
     pub fn obstacles(&self) -> Vec<(u128, u128)> {
-        let occupied = self.occupied.iter().map(|r| span(r.base, r.size));
+        let occupied = self.occupied.iter().map(|r| span(r.range.base, r.range.size));
         occupied.chain(self.initrd.map(|r| span(r.base, r.size))).collect()
     }
 

@@ -9,6 +9,7 @@ use crate::common::{
     KERNEL_BASE,
 };
 use image_formats::state::{Mode, Outcome, State, MAGIC, VERSION};
+use image_formats::MemRange;
 use qemu_tests::Qemu;
 
 /// The state record on `virt` with `-m 1G`: end of DRAM − 8 KiB + 4 KiB.
@@ -85,7 +86,7 @@ fn boot_counter_at_its_maximum_does_not_wrap() {
 fn kept(id: u32, base: u64, size: u64) -> Vec<u8> {
     let mut state = State::fresh(id, [7; 32], Mode::Sequence);
     state.boot_counter = 1;
-    state.bundle = Some((base, size));
+    state.bundle = Some(MemRange::new(base, size));
     state.current = Some(0);
     state.outcomes[0] = Outcome::Booting;
     state.to_bytes().to_vec()
