@@ -4,6 +4,7 @@
 //! The same one-file image also boots from plain QEMU `-kernel` without `-initrd`; and with no
 //! DTB anywhere springboard can find, it stops with `no-dtb` and powers off.
 
+use image_formats::image::ImageHeader;
 use qemu_tests::elf::{self, Segment};
 use qemu_tests::guest::kexec_initramfs;
 use qemu_tests::tfa::{flash_with_bl33, springboard_with, BL31, MACHINE};
@@ -107,8 +108,12 @@ fn appended_bundle_boots_from_plain_qemu_kernel_without_initrd() {
 /// `base` + the plain image's `image_size`, right after springboard's .bss and stack.
 fn bundle_line(assets: &Assets, base: u64) -> String {
     let image = std::fs::read(&assets.springboard).expect("reading springboard.bin");
-    let image_size = u64::from_le_bytes(image[0x10..0x18].try_into().expect("8 bytes"));
-    format!("springboard: bundle: {:#x} (", base + image_size)
+    format!("springboard: bundle: {:#x} (", base + image_size(&image))
+}
+
+/// The `image_size` of the Image header at the start of `image` (springboard's own).
+fn image_size(image: &[u8]) -> u64 {
+    ImageHeader::parse(image).expect("springboard.bin starts with an Image header").image_size
 }
 
 #[test]
@@ -134,6 +139,5 @@ fn without_a_dtb_anywhere_springboard_stops_with_no_dtb() {
 /// A minimal ELF64 executable holding `image` at `base`, its memory size the Image header's
 /// `image_size`, entered at `base`.
 fn elf_at(image: &[u8], base: u64) -> Vec<u8> {
-    let image_size = u64::from_le_bytes(image[0x10..0x18].try_into().expect("8 bytes"));
-    elf::executable(&[Segment { addr: base, data: image, mem_size: image_size }], base)
+    elf::executable(&[Segment { addr: base, data: image, mem_size: image_size(image) }], base)
 }

@@ -16,8 +16,9 @@
 //! The A archives are the kexec guest initramfs followed by a second `newc` archive; Linux
 //! unpacks both into one root, and the second archive's `/init` replaces the first's.
 
-use anyhow::{ensure, Context, Result};
+use anyhow::{anyhow, ensure, Context, Result};
 use image_formats::cpio::Cpio;
+use image_formats::image::{self, ImageHeader};
 use object::{Object, ObjectSection};
 use springboard_host::protocol::{self, GUEST_BUNDLE, GUEST_SPRINGBOARD};
 use springboard_host::{Entry, Pack};
@@ -114,10 +115,6 @@ pub fn write(dir: &Path, from: &Sources) -> Result<Inputs> {
     Ok(Inputs { b_initramfs, b_bundle, a_springboard, a_kexec, probe_bundle })
 }
 
-/// Offsets in the arm64 `Image` header (Linux `booting.rst`): `image_size` and the magic.
-const IMAGE_SIZE: std::ops::Range<usize> = 16..24;
-const IMAGE_MAGIC: std::ops::Range<usize> = 0x38..0x3c;
-
 /// The kernel-entry probe as an `Image` that costs springboard what `kernel` costs: its
 /// `.text` (header first), zero-padded to `kernel`'s length, with `kernel`'s `image_size`.
 pub fn probe_image(elf: &[u8], kernel: &[u8]) -> Result<Vec<u8>> {
@@ -128,14 +125,11 @@ pub fn probe_image(elf: &[u8], kernel: &[u8]) -> Result<Vec<u8>> {
 
 /// `probe` zero-padded to `kernel`'s length, with `kernel`'s `image_size`.
 fn sized_like(probe: &[u8], kernel: &[u8]) -> Result<Vec<u8>> {
-    for (what, image) in [("the probe", probe), ("kernel B", kernel)] {
-        ensure!(image.len() >= 64, "{what} is only {} bytes", image.len());
-        ensure!(
-            image[IMAGE_MAGIC] == *b"ARM\x64",
-            "{what} has no arm64 Image magic at 0x38: {:02x?}",
-            &image[IMAGE_MAGIC]
-        );
-    }
+    let header = |what: &str, image: &[u8]| {
+        ImageHeader::read_fields(image).map_err(|e| anyhow!("{what} is no arm64 Image: {e}"))
+    };
+    header("the probe", probe)?;
+    let kernel_header = header("kernel B", kernel)?;
     ensure!(
         probe.len() <= kernel.len(),
         "the probe ({} bytes) is larger than kernel B ({} bytes)",
@@ -144,7 +138,8 @@ fn sized_like(probe: &[u8], kernel: &[u8]) -> Result<Vec<u8>> {
     );
     let mut image = probe.to_vec();
     image.resize(kernel.len(), 0);
-    image[IMAGE_SIZE].copy_from_slice(&kernel[IMAGE_SIZE]);
+    image::set_image_size(&mut image, kernel_header.image_size)
+        .expect("the probe's header was read");
     Ok(image)
 }
 
@@ -204,20 +199,32 @@ mod tests {
 
     #[test]
     fn probe_is_padded_to_kernel_b_s_length_with_its_image_size() {
-        let mut kernel = vec![0u8; 4096];
-        kernel[IMAGE_SIZE].copy_from_slice(&0x1ab_0000u64.to_le_bytes());
-        kernel[IMAGE_MAGIC].copy_from_slice(b"ARM\x64");
-        let mut probe = vec![0u8; 256];
-        probe[IMAGE_MAGIC].copy_from_slice(b"ARM\x64");
+        let with_header = |len: usize, header: ImageHeader| {
+            let mut bytes = vec![0u8; len];
+            header.write((&mut bytes[..image::HEADER_LEN]).try_into().unwrap());
+            bytes
+        };
+        let probe_header = ImageHeader {
+            code0: 0x1400_0010,
+            code1: 0,
+            text_offset: 0,
+            image_size: 0x1_0000,
+            flags: 0xa,
+            res5_pe_offset: 0,
+        };
+        let kernel = with_header(4096, ImageHeader { image_size: 0x1ab_0000, ..probe_header });
+        let mut probe = with_header(256, probe_header);
         probe[64] = 0xd5;
         let image = sized_like(&probe, &kernel).unwrap();
         assert_eq!(image.len(), 4096);
-        assert_eq!(image[IMAGE_SIZE], 0x1ab_0000u64.to_le_bytes());
+        let expected = ImageHeader { image_size: 0x1ab_0000, ..probe_header };
+        assert_eq!(ImageHeader::read_fields(&image), Ok(expected), "only image_size changes");
         assert_eq!((image[64], image[65], image[4095]), (0xd5, 0, 0));
         let err = sized_like(&probe, &kernel[..128]).unwrap_err();
         assert!(err.to_string().contains("larger than kernel B"), "{err}");
         let err = sized_like(&probe, &[0; 4096]).unwrap_err();
-        assert!(err.to_string().contains("kernel B has no arm64 Image magic"), "{err}");
+        assert!(err.to_string().contains("kernel B is no arm64 Image"), "{err}");
+        assert!(err.to_string().contains("offset 0x38: bad magic"), "{err}");
     }
 
     #[test]

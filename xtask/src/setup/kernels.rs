@@ -3,7 +3,8 @@
 
 use super::apt::{self, Package};
 use super::cmd;
-use anyhow::{bail, ensure, Context, Result};
+use anyhow::{bail, Context, Result};
+use image_formats::image::{ImageHeader, HEADER_LEN};
 use std::io::Read;
 use std::path::Path;
 
@@ -12,10 +13,6 @@ pub use springboard_host::Kernel;
 /// The kernels springboard is tested with: (label, meta package), generic first.
 pub const FLAVOURS: &[(&str, &str)] =
     &[("6.1-generic", "linux-image-arm64"), ("6.1-cloud", "linux-image-cloud-arm64")];
-
-/// Offset and value of the arm64 `Image` header's magic (Linux `booting.rst`).
-const IMAGE_MAGIC_OFFSET: usize = 0x38;
-const IMAGE_MAGIC: &[u8; 4] = b"ARM\x64";
 
 /// The concrete kernel package named by the first `linux-image-…` in a meta package's
 /// `Depends` (e.g. `linux-image-6.1.0-56-arm64 (= 6.1.192-2)`), with its pinned version.
@@ -38,17 +35,14 @@ pub fn image_dependency(depends: &str) -> Result<Package> {
 
 /// Checks that `path` starts with an arm64 `Image` header.
 pub fn check_image(path: &Path) -> Result<()> {
-    let mut header = [0u8; 64];
+    let mut header = [0u8; HEADER_LEN];
     std::fs::File::open(path)
         .and_then(|mut f| f.read_exact(&mut header))
         .with_context(|| format!("reading the 64-byte Image header of {}", path.display()))?;
-    let magic = &header[IMAGE_MAGIC_OFFSET..IMAGE_MAGIC_OFFSET + 4];
-    ensure!(
-        magic == IMAGE_MAGIC,
-        "{}: no arm64 Image magic at offset {IMAGE_MAGIC_OFFSET:#x}: found {magic:02x?}",
-        path.display()
-    );
-    Ok(())
+    match ImageHeader::read_fields(&header) {
+        Ok(_) => Ok(()),
+        Err(e) => bail!("{}: {e}", path.display()),
+    }
 }
 
 /// The newest kernel of the meta package `meta`: downloaded (unless its `.deb` is already in
@@ -113,6 +107,6 @@ mod tests {
         std::fs::write(&path, [0u8; 64]).unwrap();
         let err = check_image(&path).unwrap_err().to_string();
         std::fs::remove_file(&path).unwrap();
-        assert!(err.contains("offset 0x38: found [00, 00, 00, 00]"), "{err}");
+        assert!(err.contains("offset 0x38: bad magic 0x00000000"), "{err}");
     }
 }
