@@ -1,5 +1,6 @@
 //! `springboard inspect` on the real Debian kernels and on springboard's own image.
 
+use image_formats::image::IMAGE_SIZE_OFFSET;
 use qemu_tests::Assets;
 use std::path::Path;
 
@@ -18,10 +19,12 @@ fn inspect(assets: &Assets, file: &Path) -> String {
     String::from_utf8(out.stdout).expect("UTF-8 output")
 }
 
-/// The `image_size` field of an Image header, read independently of the CLI.
+/// The `image_size` field of an Image header, read independently of the CLI's header reader
+/// (only its offset comes from `image_formats`).
 fn header_image_size(file: &Path) -> u64 {
     let bytes = std::fs::read(file).expect("reading the kernel");
-    u64::from_le_bytes(bytes[0x10..0x18].try_into().expect("8 bytes"))
+    let field = &bytes[IMAGE_SIZE_OFFSET..IMAGE_SIZE_OFFSET + 8];
+    u64::from_le_bytes(field.try_into().expect("8 bytes"))
 }
 
 #[test]

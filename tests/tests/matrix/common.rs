@@ -2,6 +2,7 @@
 //! tests start from (each made once per test run), and small byte-editing helpers.
 
 use image_formats::bundle::{BundleBuilder, EntrySpec, PayloadKind, HEADER_SIZE};
+use image_formats::image::{flags, ImageHeader, PageSize, HEADER_LEN};
 use qemu_tests::{pack, Assets, Qemu, Run, CMDLINE, USERSPACE};
 use std::path::{Path, PathBuf};
 use std::sync::OnceLock;
@@ -126,26 +127,27 @@ const BRANCH_TO_SELF: u32 = 0x1400_0000;
 /// the 64-byte header with `text_offset`, `image_size` and `flags`, then `len - 64` bytes of a
 /// compressible text pattern. Its code spins: it must never run.
 pub fn image(text_offset: u64, image_size: u64, flags: u64, len: usize) -> Vec<u8> {
-    let mut out = Vec::with_capacity(len.max(64));
-    out.extend(BRANCH_TO_SELF.to_le_bytes()); // 0x00 code0
-    out.extend(0u32.to_le_bytes()); // 0x04 code1
-    out.extend(text_offset.to_le_bytes()); // 0x08
-    out.extend(image_size.to_le_bytes()); // 0x10
-    out.extend(flags.to_le_bytes()); // 0x18
-    out.extend([0u8; 24]); // 0x20 res2, res3, res4
-    out.extend(b"ARM\x64"); // 0x38 magic
-    out.extend(0u32.to_le_bytes()); // 0x3c res5
+    let header = ImageHeader {
+        code0: BRANCH_TO_SELF,
+        code1: 0,
+        text_offset,
+        image_size,
+        flags,
+        res5_pe_offset: 0,
+    };
+    let mut out = vec![0u8; HEADER_LEN];
+    header.write((&mut out[..]).try_into().expect("HEADER_LEN bytes"));
     let mut line = 0u32;
     while out.len() < len {
         out.extend(format!("matrix filler line {line} of an image that must not run\n").bytes());
         line += 1;
     }
-    out.truncate(len.max(64));
+    out.truncate(len.max(HEADER_LEN));
     out
 }
 
 /// Flags of a well-formed Image: little-endian, 4 KiB pages, placeable anywhere.
-pub const GOOD_FLAGS: u64 = 0xa;
+pub const GOOD_FLAGS: u64 = flags::little_endian(PageSize::Size4K, true);
 
 /// A bundle of one entry `default` booting `kernel` (gzip-flagged or not) with a 4 KiB
 /// initrd.

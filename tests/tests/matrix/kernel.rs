@@ -3,14 +3,12 @@
 //! refuse them. A missing magic is covered by `bad_input.rs`.
 
 use crate::common::{bundle_of, image, line_says, refuses, virt, write, GOOD_FLAGS};
+use image_formats::image::flags::{ANYWHERE, BIG_ENDIAN};
+use image_formats::image::PageSize;
 
-/// Flags bit 0: big-endian kernel.
-const BIG_ENDIAN: u64 = 1 << 0;
-/// Flags bits 1-2: page size (1 = 4K, 2 = 16K, 3 = 64K).
-const PAGE_16K: u64 = 2 << 1;
-const PAGE_64K: u64 = 3 << 1;
-/// Flags bit 3: may be placed anywhere.
-const ANYWHERE: u64 = 1 << 3;
+/// Flags bits 1-2 for 16K and 64K pages.
+const PAGE_16K: u64 = PageSize::Size16K.flags();
+const PAGE_64K: u64 = PageSize::Size64K.flags();
 
 /// Boots a bundle whose kernel is `kernel` and expects error `code` whose line says `words`.
 fn refuses_kernel(name: &str, kernel: Vec<u8>, code: &str, words: &[&str]) {
@@ -21,7 +19,7 @@ fn refuses_kernel(name: &str, kernel: Vec<u8>, code: &str, words: &[&str]) {
 
 #[test]
 fn big_endian_kernel_is_refused() {
-    let kernel = image(0, 1 << 20, BIG_ENDIAN | ANYWHERE | (1 << 1), 64 << 10);
+    let kernel = image(0, 1 << 20, BIG_ENDIAN | GOOD_FLAGS, 64 << 10);
     refuses_kernel("kernel-big-endian", kernel, "kernel", &["big-endian"]);
 }
 
