@@ -126,14 +126,15 @@ pub const RASPI3B: Board = Board {
 };
 
 /// Xilinx Versal virt with QEMU's DTB: DRAM at 0 and, above 2 GiB, at 0x8_0000_0000; PL011
-/// at 0xff00_0000 (`stdout-path` is its node's path); GICv3; PSCI over `smc`; two A72s.
+/// at 0xff00_0000 (`stdout-path` is its node's path); GICv3; PSCI over `smc`. `-smp 4` is
+/// what QEMU insists on: two A72s (which Linux runs on) and two R5s.
 pub const VERSAL: Board = Board {
     name: "versal",
     qemu_machine: "xlnx-versal-virt",
     cpu: None,
     accel: None,
     memory: &["2G", "4G"],
-    smp: 2,
+    smp: 4,
     serials: 2,
     console_serial: 0,
     kernel_console: "ttyAMA0",
@@ -271,7 +272,7 @@ mod tests {
     #[test]
     fn versal_takes_2g_or_4g_and_puts_its_second_uart_on_null() {
         let args = VERSAL.machine_with_memory("4G", None).unwrap().args().join(" ");
-        assert!(args.starts_with("-M xlnx-versal-virt -m 4G -smp 2 "), "{args}");
+        assert!(args.starts_with("-M xlnx-versal-virt -m 4G -smp 4 "), "{args}");
         assert!(args.contains("-serial stdio -serial null"), "{args}");
         let err = VERSAL.machine_with_memory("8G", None).unwrap_err().to_string();
         assert_eq!(err, "versal: -m 8G is not one of 2G, 4G");

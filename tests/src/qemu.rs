@@ -23,6 +23,12 @@ impl Qemu {
         Qemu { machine: Machine::virt(cpu), watch: Watch::new(), name: name.to_string() }
     }
 
+    /// Any machine, e.g. one of [`springboard_host::boards`]; its transcript is
+    /// `<work>/<name>.console.txt`.
+    pub fn on(name: &str, machine: Machine) -> Self {
+        Qemu { machine, watch: Watch::new(), name: name.to_string() }
+    }
+
     /// Replaces the `-M` option's value.
     pub fn machine(mut self, machine: &str) -> Self {
         self.machine = self.machine.machine(machine);
