@@ -15,8 +15,9 @@
 //! ```
 //!
 //! The addresses below follow one rule QEMU applies on every board (`hw/arm/boot.c`): the
-//! image at the first DRAM bank's base + 2 MiB, the initrd at base + 128 MiB (half the RAM if
-//! that is less), the DTB at the first 2 MiB boundary after the initrd, and `x0` = the DTB.
+//! image at the first DRAM bank's base + 2 MiB, the initrd at base + 128 MiB (QEMU takes half
+//! the RAM if that is less; every board here has 1 GiB or more), the DTB at the first 2 MiB
+//! boundary after the initrd, and `x0` = the DTB.
 
 use std::path::Path;
 
@@ -81,8 +82,8 @@ pub struct Board {
 /// What every board's kernel command line ends with: a reset at once after a panic (QEMU
 /// exits, with `-no-reboot`), as [`crate::protocol::BASE_CMDLINE`] does on `virt`.
 const PANIC_WORDS: &str = "panic=-1";
-/// QEMU's load offsets from the first bank's base (`hw/arm/boot.c`: the image 2 MiB in,
-/// `INITRD_LOAD_ADDR`-style 128 MiB for the initrd, the DTB 2 MiB aligned after it).
+/// QEMU's load offsets from the first bank's base (`hw/arm/boot.c`: the image 2 MiB in, the
+/// initrd 128 MiB in, the DTB 2 MiB aligned after the initrd).
 const IMAGE_OFFSET: u64 = 2 << 20;
 const INITRD_OFFSET: u64 = 128 << 20;
 const DTB_ALIGN: u64 = 2 << 20;
