@@ -14,7 +14,9 @@
 mod boot_model_support;
 
 use arbitrary::{Arbitrary, Unstructured};
-use boot_model_support::{run, scratch_array, summary, Case, KhoCase, PAGE};
+use boot_model_support::{
+    kernel_request, run, scratch_array, summary, Case, Entry, KhoCase, Start, PAGE,
+};
 use image_formats::image::{ImageHeader, HEADER_LEN};
 use image_formats::placement::{KernelRequest, DTB_MAX_SIZE};
 use image_formats::MemRange;
@@ -159,11 +161,7 @@ fn kernel(u: &mut Unstructured) -> R<(KernelRequest, u64)> {
         _ => scaled(u)?.max(1),
     };
     let kernel = match ImageHeader::parse(header) {
-        Ok(h) => KernelRequest {
-            load_offset: h.load_offset(),
-            footprint: h.footprint(file_len),
-            anywhere: h.anywhere(),
-        },
+        Ok(h) => kernel_request(&h, file_len),
         // Not a kernel springboard accepts: the model still gets a request from the data.
         Err(_) => KernelRequest {
             load_offset: u.int_in_range(0..=0x1f_ffff)? / 4 * 4,
@@ -243,23 +241,11 @@ fn case(u: &mut Unstructured) -> R<Case> {
     } else {
         u.int_in_range(1..=64)? * 4096
     };
-    Ok(Case {
-        firmware,
-        own,
-        image,
-        dtb,
-        resident_size,
-        bundle,
-        console,
-        entry_el: u.int_in_range(0..=3)?,
-        kho,
-        kernel,
-        kernel_len,
-        initrd,
-        keep_bundle: bool::arbitrary(u)?,
-        el1: bool::arbitrary(u)?,
-        dtb_bound,
-    })
+    let entry_el = u.int_in_range(0..=3)?;
+    let start = Start { image, dtb, resident_size, bundle, console, entry_el };
+    let (keep_bundle, el1) = (bool::arbitrary(u)?, bool::arbitrary(u)?);
+    let entry = Entry { kernel, kernel_len, initrd, keep_bundle, el1, dtb_bound };
+    Ok(Case { firmware, own, kho, start, entry })
 }
 
 /// Whether every range a DTB summary holds is one a DTB reader returns: none wraps.
@@ -268,7 +254,10 @@ fn readable(c: &Case) -> bool {
     let summaries = core::iter::once(&c.firmware).chain(c.own.as_ref());
     summaries.into_iter().all(|s| {
         s.memory.iter().chain(s.memreserve.iter()).chain(s.reserved_memory.iter()).all(fits)
-    }) && [c.image, c.dtb, c.bundle].iter().chain(c.console.as_ref()).all(fits)
+    }) && [c.start.image, c.start.dtb, c.start.bundle]
+        .iter()
+        .chain(c.start.console.as_ref())
+        .all(fits)
 }
 
 fuzz_target!(|data: &[u8]| {

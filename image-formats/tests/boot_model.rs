@@ -11,9 +11,11 @@
 
 mod boot_model_support;
 
-use boot_model_support::{run, scratch_array, summary, Case, KhoCase, Outcome, PAGE};
+use boot_model_support::{
+    kernel_request, run, scratch_array, summary, Case, Entry, KhoCase, Outcome, Start, PAGE,
+};
 use image_formats::boot::{Conduit, Enter, Refusal};
-use image_formats::image::{ImageHeader, MAGIC};
+use image_formats::image::{ImageHeader, HEADER_LEN};
 use image_formats::placement::KernelRequest;
 use image_formats::MemRange;
 use proptest::prelude::*;
@@ -205,12 +207,11 @@ fn knobs() -> impl Strategy<Value = Knobs> {
 }
 
 /// The 64-byte Image header with these fields.
-fn image_header(text_offset: u64, image_size: u64, flags: u64) -> [u8; 64] {
-    let mut h = [0u8; 64];
-    h[8..16].copy_from_slice(&text_offset.to_le_bytes());
-    h[16..24].copy_from_slice(&image_size.to_le_bytes());
-    h[24..32].copy_from_slice(&flags.to_le_bytes());
-    h[56..60].copy_from_slice(&MAGIC.to_le_bytes());
+fn image_header(text_offset: u64, image_size: u64, flags: u64) -> [u8; HEADER_LEN] {
+    let mut h = [0u8; HEADER_LEN];
+    let fields =
+        ImageHeader { code0: 0, code1: 0, text_offset, image_size, flags, res5_pe_offset: 0 };
+    fields.write(&mut h);
     h
 }
 
@@ -284,34 +285,18 @@ fn build(k: &Knobs) -> Option<Case> {
     });
     let (text_offset, image_size, flags, file_len) = k.header;
     let header = ImageHeader::parse(&image_header(text_offset, image_size, flags)).ok()?;
-    let kernel = KernelRequest {
-        load_offset: header.load_offset(),
-        footprint: header.footprint(file_len),
-        anywhere: header.anywhere(),
-    };
+    let kernel = kernel_request(&header, file_len);
     let initrd = k.initrd.map(|(off, len)| {
         let offset = bundle.size * off / 1024 / 4 * 4;
         let size = ((bundle.size - offset) * len / 1024).max(1).min(bundle.size - offset);
         MemRange { base: bundle.base + offset, size }
     });
     let (entry_el, el1, keep_bundle, dtb_kib) = k.modes;
-    Some(Case {
-        firmware,
-        own,
-        image,
-        dtb,
-        resident_size,
-        bundle,
-        console,
-        entry_el,
-        kho,
-        kernel,
-        kernel_len: file_len,
-        initrd: initrd.filter(|i| i.size != 0),
-        keep_bundle,
-        el1,
-        dtb_bound: dtb_kib * 8 * 128,
-    })
+    let start = Start { image, dtb, resident_size, bundle, console, entry_el };
+    let initrd = initrd.filter(|i| i.size != 0);
+    let dtb_bound = dtb_kib * 8 * 128;
+    let entry = Entry { kernel, kernel_len: file_len, initrd, keep_bundle, el1, dtb_bound };
+    Some(Case { firmware, own, kho, start, entry })
 }
 
 /// Runs `cases` generated machines; returns how many reached each outcome.
@@ -354,9 +339,9 @@ fn planned_kinds(c: &Case) -> [(&'static str, bool); 9] {
         ("from address 0", first.base == 0),
         ("above 4 GiB", first.base >= 4 * GIB),
         ("with several banks", c.firmware.memory.len() > 1),
-        ("at EL1", c.entry_el == 1),
-        ("keeping the bundle with an initrd", c.keep_bundle && c.initrd.is_some()),
-        ("with a console in DRAM", c.console.is_some_and(in_dram)),
+        ("at EL1", c.start.entry_el == 1),
+        ("keeping the bundle with an initrd", c.entry.keep_bundle && c.entry.initrd.is_some()),
+        ("with a console in DRAM", c.start.console.is_some_and(in_dram)),
     ]
 }
 
@@ -386,19 +371,23 @@ fn virt() -> Case {
     Case {
         firmware: summary(&memory, &[], &[], Some("smc")),
         own: None,
-        image: MemRange { base: 0x4020_0000, size: MIB },
-        dtb: MemRange { base: 0x4000_0000, size: MIB },
-        resident_size: 0x2_0000,
-        bundle: MemRange { base: 0x4800_0000, size: 32 * MIB },
-        console: Some(MemRange { base: 0x0900_0000, size: PAGE }),
-        entry_el: 2,
         kho: None,
-        kernel: KernelRequest { load_offset: 0, footprint: 40 * MIB, anywhere: true },
-        kernel_len: 30 * MIB,
-        initrd: Some(MemRange { base: 0x4900_0000, size: 8 * MIB }),
-        keep_bundle: false,
-        el1: false,
-        dtb_bound: 64 * 1024,
+        start: Start {
+            image: MemRange { base: 0x4020_0000, size: MIB },
+            dtb: MemRange { base: 0x4000_0000, size: MIB },
+            resident_size: 0x2_0000,
+            bundle: MemRange { base: 0x4800_0000, size: 32 * MIB },
+            console: Some(MemRange { base: 0x0900_0000, size: PAGE }),
+            entry_el: 2,
+        },
+        entry: Entry {
+            kernel: KernelRequest { load_offset: 0, footprint: 40 * MIB, anywhere: true },
+            kernel_len: 30 * MIB,
+            initrd: Some(MemRange { base: 0x4900_0000, size: 8 * MIB }),
+            keep_bundle: false,
+            el1: false,
+            dtb_bound: 64 * 1024,
+        },
     }
 }
 
@@ -427,7 +416,7 @@ fn a_bundle_over_a_reservation_is_a_bundle_range_refusal() {
 fn a_reservation_of_exactly_the_bundle_is_an_earlier_runs_node_and_accepted() {
     let mut case = virt();
     let memory = [MemRange { base: 0x4000_0000, size: GIB }];
-    case.firmware = summary(&memory, &[], &[case.bundle], Some("smc"));
+    case.firmware = summary(&memory, &[], &[case.start.bundle], Some("smc"));
     assert_eq!(run(&case), Ok(Outcome::Planned));
 }
 
@@ -455,7 +444,7 @@ fn a_first_bank_not_ending_on_a_page_is_a_resident_refusal() {
 #[test]
 fn a_dtb_over_the_resident_region_is_a_dtb_range_refusal() {
     let mut case = virt();
-    case.dtb = MemRange { base: 0x8000_0000 - MIB, size: MIB };
+    case.start.dtb = MemRange { base: 0x8000_0000 - MIB, size: MIB };
     let (step, e) = refusal(&case);
     assert_eq!((step, e.code()), ("resident_region", "dtb-range"), "{e}");
 }
@@ -536,7 +525,7 @@ fn kho_resident_outside_scratch_is_refused() {
 #[test]
 fn a_kho_array_over_springboard_is_a_kho_refusal() {
     let mut case = virt_kho();
-    case.kho.as_mut().unwrap().array_at = case.image.base + 0x100;
+    case.kho.as_mut().unwrap().array_at = case.start.image.base + 0x100;
     let (step, e) = refusal(&case);
     assert_eq!((step, e.code()), ("check_kho_array", "kho"), "{e}");
 }
@@ -544,7 +533,7 @@ fn a_kho_array_over_springboard_is_a_kho_refusal() {
 #[test]
 fn a_kernel_larger_than_the_scratch_ranges_is_a_placement_refusal() {
     let mut case = virt_kho();
-    case.kernel.footprint = 300 * MIB;
+    case.entry.kernel.footprint = 300 * MIB;
     let (step, e) = refusal(&case);
     assert_eq!((step, e.code()), ("place", "placement"), "{e}");
     assert!(matches!(e, Refusal::KhoPlacement(_)), "{e:?}");
@@ -552,29 +541,16 @@ fn a_kernel_larger_than_the_scratch_ranges_is_a_placement_refusal() {
 
 #[test]
 fn entered_at_el1_keeps_the_firmwares_conduit() {
-    use image_formats::boot::{view, EntryFacts, Machine};
+    use image_formats::boot::view;
     let mut case = virt();
-    case.entry_el = 1;
+    case.start.entry_el = 1;
     case.firmware.psci_method = Some("hvc");
     assert_eq!(run(&case), Ok(Outcome::Planned));
+    // Asked for `springboard.handoff=el1` too, the kernel is entered at EL1 with the
+    // firmware's conduit.
+    case.entry.el1 = true;
     let resident = MemRange { base: 0x8000_0000 - 0x2_0000, size: 0x2_0000 };
-    let machine = Machine {
-        summary: &case.firmware,
-        dtb: case.dtb,
-        image: case.image,
-        resident,
-        bundle: case.bundle,
-        console: case.console,
-        entry_el: 1,
-    };
-    let facts = EntryFacts {
-        kernel: case.kernel,
-        kernel_len: case.kernel_len,
-        initrd: case.initrd,
-        own_dtb: None,
-        keep_bundle: false,
-        el1: true,
-    };
+    let (machine, facts) = (case.machine(resident), case.facts());
     let v = view(&machine, &facts, None).unwrap();
     assert_eq!((v.enter, v.psci), (Enter::El1Direct, Some(Conduit::Hvc)));
 }
@@ -582,7 +558,7 @@ fn entered_at_el1_keeps_the_firmwares_conduit() {
 #[test]
 fn a_kept_bundle_is_reserved_and_its_initrd_copied() {
     let mut case = virt();
-    case.keep_bundle = true;
+    case.entry.keep_bundle = true;
     assert_eq!(run(&case), Ok(Outcome::Planned));
 }
 
@@ -592,12 +568,12 @@ fn a_console_in_dram_is_never_written() {
     let mut case = virt();
     let memory = [MemRange { base: 0, size: GIB }];
     case.firmware = summary(&memory, &[], &[], Some("smc"));
-    case.image = MemRange { base: 0x8_0000, size: MIB };
-    case.dtb = MemRange { base: 0x10_0000, size: 64 * 1024 };
-    case.bundle = MemRange { base: 0x1000_0000, size: 32 * MIB };
-    case.initrd = None;
+    case.start.image = MemRange { base: 0x8_0000, size: MIB };
+    case.start.dtb = MemRange { base: 0x10_0000, size: 64 * 1024 };
+    case.start.bundle = MemRange { base: 0x1000_0000, size: 32 * MIB };
+    case.entry.initrd = None;
     // Where the kernel would otherwise go: the lowest 2 MiB block above springboard.
-    case.console = Some(MemRange { base: 0x20_0000, size: PAGE });
+    case.start.console = Some(MemRange { base: 0x20_0000, size: PAGE });
     assert_eq!(run(&case), Ok(Outcome::Planned));
 }
 
@@ -608,7 +584,7 @@ fn an_entry_dtb_is_not_told_a_stale_bundle_node_around_its_initrd() {
     // the node was carried into the entry's DTB as a `no-map` firmware reservation.
     let mut case = virt();
     let memory = [MemRange { base: 0x4000_0000, size: GIB }];
-    case.firmware = summary(&memory, &[], &[case.bundle], Some("smc"));
+    case.firmware = summary(&memory, &[], &[case.start.bundle], Some("smc"));
     case.own = Some(summary(&memory, &[], &[], Some("smc")));
     assert_eq!(run(&case), Ok(Outcome::Planned));
 }

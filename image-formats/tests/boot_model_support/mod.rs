@@ -18,6 +18,7 @@ use image_formats::boot::{
     Write, WriteKind,
 };
 use image_formats::fdt::Summary;
+use image_formats::image::ImageHeader;
 use image_formats::kho;
 use image_formats::placement::KernelRequest;
 use image_formats::MemRange;
@@ -32,6 +33,19 @@ pub struct Case {
     pub firmware: Summary<'static>,
     /// The entry's own DTB.
     pub own: Option<Summary<'static>>,
+    /// Kexec HandOver: where `linux,kho-fdt` and `linux,kho-scratch` point, and the array's
+    /// bytes.
+    pub kho: Option<KhoCase>,
+    /// Where springboard and what it was given lie, and how it was entered.
+    pub start: Start,
+    /// The entry: its kernel, initrd and modes.
+    pub entry: Entry,
+}
+
+/// Where springboard and what it was given lie, and how it was entered: the model's
+/// [`Machine`] but for the DTB's summary and the resident region the model chooses.
+#[derive(Debug, Clone)]
+pub struct Start {
     /// springboard's image.
     pub image: MemRange,
     /// The incoming DTB's range.
@@ -44,9 +58,12 @@ pub struct Case {
     pub console: Option<MemRange>,
     /// The exception level springboard was entered at.
     pub entry_el: u8,
-    /// Kexec HandOver: where `linux,kho-fdt` and `linux,kho-scratch` point, and the array's
-    /// bytes.
-    pub kho: Option<KhoCase>,
+}
+
+/// The entry springboard boots: the model's [`EntryFacts`] but for the entry's own DTB, and
+/// the bound the kernel's DTB may grow to.
+#[derive(Debug, Clone)]
+pub struct Entry {
     /// What the kernel's header asks for.
     pub kernel: KernelRequest,
     /// The kernel's length.
@@ -59,6 +76,44 @@ pub struct Case {
     pub el1: bool,
     /// The size the kernel's DTB may grow to.
     pub dtb_bound: u64,
+}
+
+impl Case {
+    /// The machine the model sees, with the resident region `resident`.
+    pub fn machine(&self, resident: MemRange) -> Machine<'_, 'static> {
+        let s = &self.start;
+        Machine {
+            summary: &self.firmware,
+            dtb: s.dtb,
+            image: s.image,
+            resident,
+            bundle: s.bundle,
+            console: s.console,
+            entry_el: s.entry_el,
+        }
+    }
+
+    /// The facts of the entry the model sees.
+    pub fn facts(&self) -> EntryFacts<'_, 'static> {
+        let e = &self.entry;
+        EntryFacts {
+            kernel: e.kernel,
+            kernel_len: e.kernel_len,
+            initrd: e.initrd,
+            own_dtb: self.own.as_ref(),
+            keep_bundle: e.keep_bundle,
+            el1: e.el1,
+        }
+    }
+}
+
+/// What a kernel with header `h` and `file_len` bytes asks of the placement.
+pub fn kernel_request(h: &ImageHeader, file_len: u64) -> KernelRequest {
+    KernelRequest {
+        load_offset: h.load_offset(),
+        footprint: h.footprint(file_len),
+        anywhere: h.anywhere(),
+    }
 }
 
 /// The KHO properties of the incoming DTB and the scratch array's bytes.
@@ -88,12 +143,12 @@ pub enum Outcome {
 /// broken invariant.
 pub fn run(c: &Case) -> Result<Outcome, String> {
     let fw = &c.firmware;
-    let resident = match resident_region(fw, c.image, c.dtb, c.resident_size) {
+    let resident = match resident_region(fw, c.start.image, c.start.dtb, c.start.resident_size) {
         Ok(r) => r,
         Err(e) => return Ok(Outcome::Refused("resident_region", e)),
     };
     check_resident(c, resident)?;
-    if let Err(e) = check_bundle_range(fw, c.image, resident, c.bundle) {
+    if let Err(e) = check_bundle_range(fw, c.start.image, resident, c.start.bundle) {
         return Ok(Outcome::Refused("check_bundle_range", e));
     }
     check_bundle(c, resident)?;
@@ -106,11 +161,11 @@ pub fn run(c: &Case) -> Result<Outcome, String> {
             else {
                 return Ok(Outcome::KhoUnreadable);
             };
-            if let Err(e) = check_kho_array(&handover, c.image, resident) {
+            if let Err(e) = check_kho_array(&handover, c.start.image, resident) {
                 return Ok(Outcome::Refused("check_kho_array", e));
             }
             for kept in [handover.fdt, handover.array] {
-                for (mine, what) in [(c.image, "springboard"), (resident, "resident")] {
+                for (mine, what) in [(c.start.image, "springboard"), (resident, "resident")] {
                     ensure(!overlaps(kept, mine), || format!("KHO {kept:x?} over {what}"))?;
                 }
             }
@@ -118,30 +173,14 @@ pub fn run(c: &Case) -> Result<Outcome, String> {
         }
         None => None,
     };
-    let machine = Machine {
-        summary: fw,
-        dtb: c.dtb,
-        image: c.image,
-        resident,
-        bundle: c.bundle,
-        console: c.console,
-        entry_el: c.entry_el,
-    };
-    let facts = EntryFacts {
-        kernel: c.kernel,
-        kernel_len: c.kernel_len,
-        initrd: c.initrd,
-        own_dtb: c.own.as_ref(),
-        keep_bundle: c.keep_bundle,
-        el1: c.el1,
-    };
+    let (machine, facts) = (c.machine(resident), c.facts());
     let kho = handover.as_ref().map(|(handover, scratch)| Kho { handover: *handover, scratch });
     let v = match view(&machine, &facts, kho.as_ref()) {
         Ok(v) => v,
         Err(e) => return Ok(Outcome::Refused("view", e)),
     };
     check_view(c, resident, kho.as_ref(), &v)?;
-    let plan = match place(&facts, &v, c.dtb_bound) {
+    let plan = match place(&facts, &v, c.entry.dtb_bound) {
         Ok(p) => p,
         Err(e) => return Ok(Outcome::Refused("place", e)),
     };
@@ -182,16 +221,16 @@ pub fn reservations<'s>(s: &'s Summary) -> impl Iterator<Item = MemRange> + Clon
 
 fn check_resident(c: &Case, r: MemRange) -> Result<(), String> {
     let first = c.firmware.memory.as_slice()[0];
-    ensure(r.size == c.resident_size && end(r) == end(first), || {
-        format!("resident {r:x?} is not the top {:#x} bytes of {first:x?}", c.resident_size)
+    ensure(r.size == c.start.resident_size && end(r) == end(first), || {
+        format!("resident {r:x?} is not the top {:#x} bytes of {first:x?}", c.start.resident_size)
     })?;
     ensure(r.base > first.base && end(r) % u128::from(PAGE) == 0, || {
         format!("resident {r:x?} not above the bank's base and page aligned")
     })?;
-    if c.resident_size % PAGE == 0 {
+    if c.start.resident_size % PAGE == 0 {
         ensure(r.base % PAGE == 0, || format!("resident {r:x?} base not page aligned"))?;
     }
-    for (other, what) in [(c.image, "springboard"), (c.dtb, "the DTB")] {
+    for (other, what) in [(c.start.image, "springboard"), (c.start.dtb, "the DTB")] {
         ensure(!overlaps(r, other), || format!("resident {r:x?} over {what} {other:x?}"))?;
     }
     for res in reservations(&c.firmware) {
@@ -203,10 +242,10 @@ fn check_resident(c: &Case, r: MemRange) -> Result<(), String> {
 }
 
 fn check_bundle(c: &Case, resident: MemRange) -> Result<(), String> {
-    let b = c.bundle;
+    let b = c.start.bundle;
     let banks = c.firmware.memory.as_slice();
     ensure(banks.iter().any(|bank| inside(b, *bank)), || format!("bundle {b:x?} not in a bank"))?;
-    for (other, what) in [(c.image, "springboard"), (resident, "resident")] {
+    for (other, what) in [(c.start.image, "springboard"), (resident, "resident")] {
         ensure(!overlaps(b, other), || format!("bundle {b:x?} over {what} {other:x?}"))?;
     }
     for res in reservations(&c.firmware) {
@@ -217,13 +256,16 @@ fn check_bundle(c: &Case, resident: MemRange) -> Result<(), String> {
 
 fn check_view(c: &Case, resident: MemRange, kho: Option<&Kho>, v: &View) -> Result<(), String> {
     let firmware_conduit = c.firmware.psci_method.and_then(Conduit::from_method);
-    let (enter, psci) = match (c.entry_el, c.el1) {
+    let (enter, psci) = match (c.start.entry_el, c.entry.el1) {
         (0 | 1, _) => (Enter::El1Direct, firmware_conduit),
         (_, true) => (Enter::El1AboveStub, Some(Conduit::Hvc)),
         (_, false) => (Enter::El2, Some(Conduit::Smc)),
     };
     ensure(v.enter == enter && v.psci == psci, || {
-        format!("entered at EL{} (el1 {}): {:?}/{:?}", c.entry_el, c.el1, v.enter, v.psci)
+        format!(
+            "entered at EL{} (el1 {}): {:?}/{:?}",
+            c.start.entry_el, c.entry.el1, v.enter, v.psci
+        )
     })?;
     ensure(v.kho == kho.is_some(), || "view.kho".into())?;
     let carry = c.own.and(kho).map(|k| [k.handover.fdt, k.handover.array]);
@@ -231,12 +273,16 @@ fn check_view(c: &Case, resident: MemRange, kho: Option<&Kho>, v: &View) -> Resu
 
     let rs = v.reservations();
     ensure(rs.first() == Some(&stub_reservation(resident)), || format!("first of {rs:x?}"))?;
-    let kept = usize::from(c.keep_bundle);
-    if c.keep_bundle {
-        ensure(rs.get(1) == Some(&bundle_reservation(c.bundle)), || format!("no bundle: {rs:x?}"))?;
+    let kept = usize::from(c.entry.keep_bundle);
+    if c.entry.keep_bundle {
+        ensure(rs.get(1) == Some(&bundle_reservation(c.start.bundle)), || {
+            format!("no bundle: {rs:x?}")
+        })?;
     }
-    let bundle_told = rs.iter().any(|r| r.range == c.bundle);
-    ensure(bundle_told == c.keep_bundle, || format!("bundle reserved {bundle_told}: {rs:x?}"))?;
+    let bundle_told = rs.iter().any(|r| r.range == c.start.bundle);
+    ensure(bundle_told == c.entry.keep_bundle, || {
+        format!("bundle reserved {bundle_told}: {rs:x?}")
+    })?;
     ensure(rs.len() == 1 + kept + v.carried, || format!("{} carried of {rs:x?}", v.carried))?;
     let carried = &rs[1 + kept..];
     match &c.own {
@@ -247,7 +293,7 @@ fn check_view(c: &Case, resident: MemRange, kho: Option<&Kho>, v: &View) -> Resu
                 ensure(from_firmware, || format!("carried {r:x?} is not the firmware's"))?;
             }
             // But springboard's own nodes: exactly the resident region or the bundle.
-            for f in reservations(&c.firmware).filter(|f| *f != resident && *f != c.bundle) {
+            for f in reservations(&c.firmware).filter(|f| *f != resident && *f != c.start.bundle) {
                 let told =
                     carried.iter().any(|r| r.range == f) || reservations(own).any(|o| inside(f, o));
                 ensure(told, || format!("firmware reservation {f:x?} not carried"))?;
@@ -270,8 +316,10 @@ fn check_view(c: &Case, resident: MemRange, kho: Option<&Kho>, v: &View) -> Resu
         }
     }
     let outside_scratch = |r: MemRange| kho.is_some_and(|k| !k.scratch.contains(r));
-    let copy = c.initrd.is_some_and(|r| c.keep_bundle || outside_scratch(r));
-    ensure(v.copy_initrd == copy, || format!("copy_initrd {} for {:x?}", v.copy_initrd, c.initrd))
+    let copy = c.entry.initrd.is_some_and(|r| c.entry.keep_bundle || outside_scratch(r));
+    ensure(v.copy_initrd == copy, || {
+        format!("copy_initrd {} for {:x?}", v.copy_initrd, c.entry.initrd)
+    })
 }
 
 fn check_plan(
@@ -285,23 +333,26 @@ fn check_plan(
     let kind = |k| writes.iter().filter(move |w: &&Write| w.kind == k).map(|w| w.range);
     let residents: Vec<_> = kind(WriteKind::Resident).collect();
     ensure(residents == [resident], || format!("resident writes {residents:x?}"))?;
-    let kernel = MemRange { base: plan.placement.kernel_entry, size: c.kernel_len };
+    let kernel = MemRange { base: plan.placement.kernel_entry, size: c.entry.kernel_len };
     ensure(kind(WriteKind::Kernel).eq([kernel]), || format!("kernel writes in {writes:x?}"))?;
-    ensure(c.kernel_len <= c.kernel.footprint, || "kernel longer than its footprint".into())?;
-    ensure(plan.placement.kernel_end - plan.placement.kernel_entry == c.kernel.footprint, || {
-        format!("footprint {:x?}", plan.placement)
+    ensure(c.entry.kernel_len <= c.entry.kernel.footprint, || {
+        "kernel longer than its footprint".into()
     })?;
-    let dtb = MemRange { base: plan.placement.dtb, size: c.dtb_bound };
+    ensure(
+        plan.placement.kernel_end - plan.placement.kernel_entry == c.entry.kernel.footprint,
+        || format!("footprint {:x?}", plan.placement),
+    )?;
+    let dtb = MemRange { base: plan.placement.dtb, size: c.entry.dtb_bound };
     ensure(kind(WriteKind::Dtb).eq([dtb]) && plan.dtb == dtb, || format!("DTB in {writes:x?}"))?;
 
     // Where the kernel is told its initrd is.
     let copies: Vec<_> = kind(WriteKind::InitrdCopy).collect();
-    match c.initrd {
+    match c.entry.initrd {
         None => {
             ensure(plan.initrd.is_none() && copies.is_empty(), || "an initrd from nowhere".into())?
         }
         Some(i) if !v.copy_initrd => {
-            ensure(inside(i, c.bundle), || format!("initrd {i:x?} not in the bundle"))?;
+            ensure(inside(i, c.start.bundle), || format!("initrd {i:x?} not in the bundle"))?;
             ensure(
                 plan.initrd == Some(i) && plan.initrd_copy.is_none() && copies.is_empty(),
                 || format!("in-place initrd {i:x?}: {plan:x?}"),
@@ -318,9 +369,12 @@ fn check_plan(
         ensure(k.scratch.contains(i), || format!("initrd {i:x?} outside scratch"))?;
     }
 
-    let mut survivors =
-        vec![(c.image, "springboard"), (c.dtb, "the incoming DTB"), (c.bundle, "the bundle")];
-    survivors.extend(c.console.map(|r| (r, "the console")));
+    let mut survivors = vec![
+        (c.start.image, "springboard"),
+        (c.start.dtb, "the incoming DTB"),
+        (c.start.bundle, "the bundle"),
+    ];
+    survivors.extend(c.start.console.map(|r| (r, "the console")));
     if let Some(k) = kho {
         survivors.push((k.handover.fdt, "the KHO FDT"));
         survivors.push((k.handover.array, "the KHO scratch array"));
