@@ -105,9 +105,9 @@ pub fn run(found: &Found, page: &mut StatePage) -> Result<core::convert::Infalli
             ),
         }
     }
-    let mut report = report;
+    let mut choice = state::choose(&mut page.state, rules, requested, report);
     loop {
-        let index = match state::choose(&mut page.state, rules, requested, report) {
+        let index = match choice {
             Choice::Boot(index) => index,
             Choice::Finished => finished(found, page),
             // `requested` was checked against the bundle and MAX_ENTRIES above.
@@ -119,13 +119,14 @@ pub fn run(found: &Found, page: &mut StatePage) -> Result<core::convert::Infalli
             Err(e) => e,
             Ok(never) => match never {},
         };
-        let mut peek = page.state.clone();
-        let next = state::choose(&mut peek, rules, requested, Some(Report::Fail));
-        if next == Choice::Boot(index) || matches!(next, Choice::Unavailable(_)) {
+        // The attempt failed: close it as failed and choose again. When that chooses the same
+        // entry (or none), the error stands; the record is only committed at a hand-off or at
+        // the end of a sequence, so this choice is not kept.
+        choice = state::choose(&mut page.state, rules, requested, Some(Report::Fail));
+        if choice == Choice::Boot(index) || matches!(choice, Choice::Unavailable(_)) {
             return Err(err);
         }
         say!("entry {index} failed: {}: {err}; choosing again", err.code());
-        report = Some(Report::Fail);
     }
 }
 

@@ -11,6 +11,12 @@ use stub::regs;
 
 core::arch::global_asm!(
     r#"
+    // `adr_l reg, sym`: reg = the address of `sym` (±4 GiB, position independent).
+    .macro  adr_l reg, sym
+    adrp    \reg, \sym
+    add     \reg, \reg, :lo12:\sym
+    .endm
+
     .section .text.head, "ax"
     .global _start
 _start:
@@ -53,16 +59,13 @@ at_el1:
     mov     x9, #{cpacr_fpen}
     msr     cpacr_el1, x9
     isb
-    adrp    x9, __stack_top
-    add     x9, x9, :lo12:__stack_top
+    adr_l   x9, __stack_top
     mov     sp, x9
 
     // Apply R_AARCH64_RELATIVE: *(base + offset) = base + addend. Any other type means the
     // image was linked wrongly: stop before running code that would use a bad pointer.
-    adrp    x9, __rela_start
-    add     x9, x9, :lo12:__rela_start
-    adrp    x10, __rela_end
-    add     x10, x10, :lo12:__rela_end
+    adr_l   x9, __rela_start
+    adr_l   x10, __rela_end
 1:  cmp     x9, x10
     b.hs    2f
     ldp     x11, x12, [x9], #16
@@ -73,10 +76,8 @@ at_el1:
     str     x13, [x20, x11]
     b       1b
 
-2:  adrp    x9, __bss_start
-    add     x9, x9, :lo12:__bss_start
-    adrp    x10, __bss_end
-    add     x10, x10, :lo12:__bss_end
+2:  adr_l   x9, __bss_start
+    adr_l   x10, __bss_end
 3:  cmp     x9, x10
     b.hs    4f
     stp     xzr, xzr, [x9], #16

@@ -33,7 +33,8 @@ pub enum BootError {
         /// What it overlaps.
         with: &'static str,
     },
-    /// No bundle: `/chosen` has no initrd range.
+    /// No bundle: none appended to springboard's image, no `/chosen` initrd range, none kept
+    /// resident by an earlier run.
     NoBundle,
     /// The bundle failed a check (framing, tables, CRC).
     Bundle(image_formats::bundle::BundleError),

@@ -5,15 +5,16 @@
 use aarch64_cpu::asm::barrier;
 use aarch64_cpu::registers::{Writeable, VBAR_EL1};
 use core::arch::global_asm;
+use stub::abi;
 
 global_asm!(
     r#"
     .section .text.el1_vectors, "ax"
-    .balign 0x800
+    .balign {vectors_size}
 el1_vectors:
     .irp slot, 0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15
-    .balign 0x80
-    .if \slot == 4
+    .balign {slot_size}
+    .if \slot == {current_spx_sync}
     // Synchronous, at EL1: a fault of the probe's one load resumes after it with x1 = 1.
     mrs     x9, elr_el1
     adr     x10, probe_load
@@ -40,7 +41,10 @@ probe_read32:
 probe_load:
     ldr     w0, [x0]
     ret
-"#
+"#,
+    vectors_size = const abi::VECTORS_SIZE,
+    slot_size = const abi::VECTOR_SLOT_SIZE,
+    current_spx_sync = const abi::VECTOR_CURRENT_SPX_SYNC / abi::VECTOR_SLOT_SIZE,
 );
 
 /// What [`probe_read32`] returns, in `x0` and `x1` (AAPCS64: a 16-byte composite).

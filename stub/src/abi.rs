@@ -120,6 +120,9 @@ pub const VECTORS_SIZE: usize = 16 * VECTOR_SLOT_SIZE;
 /// Offset in a vector table of the slot "synchronous exception from a lower EL, AArch64": where
 /// an `hvc` from EL1 lands (the first slot of the third group of four).
 pub const VECTOR_LOWER_A64_SYNC: usize = 8 * VECTOR_SLOT_SIZE;
+/// Offset in a vector table of the slot "synchronous exception from the current EL, SP_ELx":
+/// where a fault of the EL's own code lands (the first slot of the second group of four).
+pub const VECTOR_CURRENT_SPX_SYNC: usize = 4 * VECTOR_SLOT_SIZE;
 /// The budget of the whole resident stub, vectors included (DESIGN §4).
 pub const STUB_BUDGET: usize = 4096;
 

@@ -5,8 +5,9 @@
 //! match Linux 6.12 `arch/arm64/include/asm/sysreg.h` and `kvm_arm.h`; what an EL1 kernel
 //! needs from EL2 is Linux 6.12 `Documentation/arch/arm64/booting.rst`.
 
-/// `HCR_EL2`: only RW (EL1 is AArch64). E2H, TGE and every trap clear: whatever a VHE kernel
-/// left behind is undone before anything else.
+/// `HCR_EL2`'s base value: RW (EL1 is AArch64); E2H, TGE and every trap clear, so whatever a
+/// VHE kernel left behind is undone before anything else. [`HCR_EL2_APK_API`] and
+/// [`HCR_EL2_ATA`] are added when the CPU has those features.
 pub const HCR_EL2: u64 = 1 << 31;
 /// `HCR_EL2.APK | HCR_EL2.API`: pointer authentication keys and instructions not trapped, set
 /// when the CPU has pointer authentication (booting.rst).

@@ -12,31 +12,21 @@
     .balign {vectors_size}
     .global __stub_start
 __stub_start:
-    // Current EL with SP_EL0: never used at EL2. Each idle slot is a self-loop of its own,
-    // so a debugger or `-d int` shows which one was taken.
-    .rept 4
+    // One group of four slots: synchronous to `\sync`; IRQ, FIQ and SError idle. An idle slot
+    // is a self-loop of its own, so a debugger or `-d int` shows which one was taken.
+    .macro  vector_group sync
     .balign {slot_size}
-    b .
-    .endr
-    // Current EL with SP_ELx: `hvc #0` made at EL2 itself; then IRQ, FIQ, SError.
-    .balign {slot_size}
-    b       stub_sync
+    b       \sync
     .rept 3
     .balign {slot_size}
     b .
     .endr
-    // Lower EL, AArch64: `hvc #0` from EL1; then IRQ, FIQ, SError.
-    .balign {slot_size}
-    b       stub_sync
-    .rept 3
-    .balign {slot_size}
-    b .
-    .endr
-    // Lower EL, AArch32: not supported.
-    .rept 4
-    .balign {slot_size}
-    b .
-    .endr
+    .endm
+
+    vector_group .          // Current EL with SP_EL0: never used at EL2.
+    vector_group stub_sync  // Current EL with SP_ELx: `hvc #0` made at EL2 itself.
+    vector_group stub_sync  // Lower EL, AArch64: `hvc #0` from EL1.
+    vector_group .          // Lower EL, AArch32: not supported.
 
 stub_sync:
     msr     tpidr_el2, x9

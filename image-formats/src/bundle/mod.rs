@@ -1,10 +1,10 @@
 //! The springboard bundle, format version 1: what to boot, in one framed file.
 //!
 //! A bundle is built on the host by `springboard pack` and read by the firmware, which finds it
-//! appended to its own image, in the initrd range of `/chosen`, at a board address, or resident
-//! from an earlier run. Everything is little-endian. Every offset is from the first byte of the
-//! bundle and is 8-byte aligned; the builder aligns payload data to 4 KiB so the firmware can
-//! hand an initrd to Linux in place.
+//! appended to its own image, in the initrd range of `/chosen`, or resident from an earlier
+//! run. Everything is little-endian. Every offset is from the first byte of the bundle and is
+//! 8-byte aligned; the builder aligns payload data to 4 KiB so the firmware can hand an initrd
+//! to Linux in place.
 //!
 //! ```text
 //!  offset  size  header (RawHeader, 0x50 bytes)

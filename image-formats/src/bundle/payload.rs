@@ -104,7 +104,7 @@ impl Payload<'_> {
     }
 
     /// Checks a CRC32 (IEEE) that the caller computed over the data (the firmware computes it
-    /// while copying the payload, in one pass) against the recorded one.
+    /// with the CPU's CRC32 instructions) against the recorded one.
     pub fn check_crc32(&self, actual: u32) -> Result<(), BundleError> {
         if actual == self.crc32 {
             return Ok(());

@@ -2,6 +2,12 @@
 // HVC_SOFT_RESTART enters, the payload's own EL2 vector table, and a call wrapper that checks
 // the callee-saved registers across `hvc #0`. Numbers come from Rust (`const` operands).
 
+    // `adr_l reg, sym`: reg = the address of `sym` (±4 GiB, position independent).
+    .macro  adr_l reg, sym
+    adrp    \reg, \sym
+    add     \reg, \reg, :lo12:\sym
+    .endm
+
     .section .text.head, "ax"
     .global _start
 _start:
@@ -19,13 +25,10 @@ _start:
 
     // At EL1 (springboard.handoff=el1), x0 = DTB.
 payload_start:
-    adrp    x9, __stack_top
-    add     x9, x9, :lo12:__stack_top
+    adr_l   x9, __stack_top
     mov     sp, x9
-    adrp    x9, __bss_start
-    add     x9, x9, :lo12:__bss_start
-    adrp    x10, __bss_end
-    add     x10, x10, :lo12:__bss_end
+    adr_l   x9, __bss_start
+    adr_l   x10, __bss_end
 1:  cmp     x9, x10
     b.hs    2f
     stp     xzr, xzr, [x9], #16
@@ -60,8 +63,7 @@ el1_soft_restart_round:
     // on every entry count it and keep VBAR_EL2 / SCTLR_EL2; then go back to EL1 for another
     // round, or, after the last one, to el1_resume.
 el2_probe:
-    adrp    x9, probe_area
-    add     x9, x9, :lo12:probe_area
+    adr_l   x9, probe_area
     ldr     x10, [x9, #{p_count}]
     cbnz    x10, 1f
     stp     x0, x1, [x9, #{p_x0}]
@@ -105,8 +107,7 @@ el2_probe:
     eret
 
 el1_resume:
-    adrp    x9, __stack_top
-    add     x9, x9, :lo12:__stack_top
+    adr_l   x9, __stack_top
     mov     sp, x9
     bl      payload_resume
     b       .
@@ -117,8 +118,7 @@ el1_resume:
     .global suspend_resume_entry
 suspend_resume_entry:
     mrs     x1, CurrentEL
-    adrp    x9, __stack_top
-    add     x9, x9, :lo12:__stack_top
+    adr_l   x9, __stack_top
     mov     sp, x9
     bl      payload_suspend_resumed
     b       .
