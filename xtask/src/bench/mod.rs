@@ -30,7 +30,6 @@ use measure::Expect;
 use report::{Ratio, Report, Row};
 use springboard_host::Machine;
 use std::path::{Path, PathBuf};
-use std::process::Command;
 
 /// How a scenario starts QEMU and reaches its last clock reading.
 #[derive(Clone, Copy)]
@@ -198,20 +197,24 @@ fn machine(
 }
 
 /// Builds the bench clock and the kernel-entry probe (`bench/clock`), statically linked at
-/// fixed addresses, so without the firmware's position-independent flags (an empty
-/// `RUSTFLAGS` replaces `.cargo/config.toml`'s) and in a target folder of their own. Returns
-/// the two ELF files.
+/// fixed addresses: like the conformance payload, through [`build::cargo`], so without
+/// the firmware's position-independent flags (only the firmware's build gets them) and
+/// without the caller's `RUSTFLAGS`, in a target folder of their own. Returns the two ELF
+/// files.
 fn build_clock() -> Result<(PathBuf, PathBuf)> {
     let root = crate::root();
-    let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".into());
-    let status = Command::new(&cargo)
-        .args(["build", "--quiet", "--release", "-p", "bench-clock", "--target", TARGET])
-        .args(["--target-dir", "target/bench/build"])
-        .env("RUSTFLAGS", "")
-        .current_dir(&root)
-        .status()
-        .with_context(|| format!("running {cargo}"))?;
-    ensure!(status.success(), "building the bench clock (-p bench-clock) failed ({status})");
+    build::cargo(&[
+        "build",
+        "--quiet",
+        "--release",
+        "-p",
+        "bench-clock",
+        "--target",
+        TARGET,
+        "--target-dir",
+        "target/bench/build",
+    ])
+    .context("building the bench clock (-p bench-clock)")?;
     let out = root.join("target/bench/build").join(TARGET).join("release");
     Ok((out.join("bench-clock"), out.join("bench-entry")))
 }
