@@ -10,13 +10,8 @@ use image_formats::image::{self, PageSize};
 use stub::regs;
 
 core::arch::global_asm!(
+    include_str!("../../stub/src/adr_l.S"),
     r#"
-    // `adr_l reg, sym`: reg = the address of `sym` (±4 GiB, position independent).
-    .macro  adr_l reg, sym
-    adrp    \reg, \sym
-    add     \reg, \reg, :lo12:\sym
-    .endm
-
     .section .text.head, "ax"
     .global _start
 _start:

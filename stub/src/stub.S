@@ -110,13 +110,19 @@ stub_set_vectors:
     mov     x0, #0
     b       stub_return
 
-stub_reset_vectors:
+    // SCTLR_EL2 to springboard's value (MMU and caches off) and VBAR_EL2 back to the stub's
+    // vectors: all of HVC_RESET_VECTORS, and HVC_SOFT_RESTART's first step. Clobbers x9.
+    .macro  el2_reset
     movz    x9, #{sctlr_el2_lo}
     movk    x9, #{sctlr_el2_hi}, lsl #16
     msr     sctlr_el2, x9
     isb
     adr     x9, __stub_start
     msr     vbar_el2, x9
+    .endm
+
+stub_reset_vectors:
+    el2_reset
     mov     x0, #0
     b       stub_return
 
@@ -126,12 +132,7 @@ stub_reset_vectors:
 stub_soft_restart:
     tst     x1, #({entry_align} - 1) // an entry must be a 4-byte aligned instruction
     b.ne    stub_error
-    movz    x9, #{sctlr_el2_lo}
-    movk    x9, #{sctlr_el2_hi}, lsl #16
-    msr     sctlr_el2, x9
-    isb
-    adr     x9, __stub_start
-    msr     vbar_el2, x9
+    el2_reset
     msr     elr_el2, x1
     mov     x9, #{spsr_el2h}
     msr     spsr_el2, x9

@@ -2,12 +2,6 @@
 // HVC_SOFT_RESTART enters, the payload's own EL2 vector table, and a call wrapper that checks
 // the callee-saved registers across `hvc #0`. Numbers come from Rust (`const` operands).
 
-    // `adr_l reg, sym`: reg = the address of `sym` (±4 GiB, position independent).
-    .macro  adr_l reg, sym
-    adrp    \reg, \sym
-    add     \reg, \reg, :lo12:\sym
-    .endm
-
     .section .text.head, "ax"
     .global _start
 _start:

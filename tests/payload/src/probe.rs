@@ -42,6 +42,7 @@ mod off {
 }
 
 core::arch::global_asm!(
+    include_str!("../../../stub/src/adr_l.S"),
     include_str!("entry.S"),
     text_offset = const TEXT_OFFSET,
     image_flags = const IMAGE_FLAGS,
