@@ -195,13 +195,99 @@ mod tests {
         assert!(check_busybox(&script).unwrap_err().to_string().contains("offset 0"));
     }
 
+    /// `script` with every absolute path moved under `root`: a path starts a line or follows
+    /// a space, `>`, `=` or `(`. What a chroot into `root` would do for the script's own paths.
+    fn rooted(script: &str, root: &Path) -> String {
+        let root = root.to_str().expect("a UTF-8 temporary folder");
+        let mut out = String::new();
+        let mut previous = '\n';
+        for c in script.chars() {
+            if c == '/' && matches!(previous, '\n' | ' ' | '>' | '=' | '(') {
+                out.push_str(root);
+            }
+            out.push(c);
+            previous = c;
+        }
+        out
+    }
+
+    /// A stand-in for busybox's applets: `uname -r` says `release`, `cat` and `ls` are the
+    /// host's, `mount` does nothing, `insmod` and `poweroff` say what they were asked.
+    fn fake_busybox_script(release: &str) -> String {
+        format!(
+            r#"#!/bin/sh
+applet=$1
+shift
+case $applet in
+    uname) echo {release} ;;
+    mount) ;;
+    cat|ls) exec $applet "$@" ;;
+    insmod|poweroff) echo "$applet $*" ;;
+    *) echo "unexpected applet $applet"; exit 1 ;;
+esac
+"#
+        )
+    }
+
+    /// Writes `contents` at `root/path`, making its folders.
+    fn put(root: &Path, path: &str, contents: &str) {
+        let path = root.join(path);
+        std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+        std::fs::write(path, contents).unwrap();
+    }
+
+    /// Runs `/init` with the host's `sh` in a fake root (`/proc` and `/sys` as plain files,
+    /// busybox as [`fake_busybox_script`]) and checks every line it writes to the console, in
+    /// order, against the guest protocol the QEMU tests read: a wrong marker, a missing space,
+    /// a line out of order, output not sent to the console or a shell error fails here.
     #[test]
-    fn init_prints_the_markers_the_qemu_tests_wait_for() {
-        let init = init();
-        assert!(init.starts_with("#!/bin/sh\n"));
-        assert!(init.contains("echo \"SPRINGBOARD-USERSPACE-OK uname=$(/bin/busybox uname -r)\""));
-        assert!(init.contains("echo \"SPRINGBOARD-CMDLINE $(/bin/busybox cat /proc/cmdline)\""));
-        assert_eq!(init.matches("SPRINGBOARD-USERSPACE-OK").count(), 1);
-        assert!(init.trim_end().ends_with("/bin/busybox poweroff -f"));
+    fn init_run_in_a_fake_root_prints_the_protocol_lines_in_order_then_powers_off() {
+        use super::super::modules::{GUEST_FOLDER, LOAD_ORDER};
+        use protocol::USERSPACE_UNAME;
+        use protocol::{CHOSEN, CMDLINE, CPU_VULNERABILITY, PSCI_METHOD, RESERVED_MEMORY};
+        use std::os::unix::fs::PermissionsExt;
+        let root = std::env::temp_dir().join(format!("xtask-init-root-{}", std::process::id()));
+        let _ = std::fs::remove_dir_all(&root);
+        let release = "6.1.0-99-arm64";
+        put(&root, "bin/busybox", &fake_busybox_script(release));
+        let busybox = root.join("bin/busybox");
+        std::fs::set_permissions(&busybox, std::fs::Permissions::from_mode(0o755)).unwrap();
+        put(&root, "dev/.keep", "");
+        put(&root, "proc/cmdline", "console=ttyAMA0 panic=-1 quiet\n");
+        put(&root, "proc/device-tree/reserved-memory/springboard@7ffe0000/reg", "");
+        put(&root, "proc/device-tree/reserved-memory/springboard-bundle@48000000/reg", "");
+        put(&root, "proc/device-tree/chosen/bootargs", "");
+        put(&root, "proc/device-tree/chosen/linux,initrd-start", "");
+        put(&root, "proc/device-tree/psci/method", "hvc");
+        let vulnerabilities = "sys/devices/system/cpu/vulnerabilities";
+        put(&root, &format!("{vulnerabilities}/meltdown"), "Not affected\n");
+        put(&root, &format!("{vulnerabilities}/spectre_v2"), "Mitigation: CSV2, BHB\n");
+        put(&root, &format!("{GUEST_FOLDER}/{release}/{LOAD_ORDER}"), "watchdog\nbcm2835_wdt\n");
+        let script = root.join("init");
+        std::fs::write(&script, rooted(&init(), &root)).unwrap();
+        let out = std::process::Command::new("sh")
+            .arg(&script)
+            .env("LC_ALL", "C")
+            .output()
+            .expect("running the host's sh");
+        let console = std::fs::read_to_string(root.join("dev/console")).unwrap_or_default();
+        std::fs::remove_dir_all(&root).unwrap();
+        let stray = String::from_utf8_lossy(&out.stdout) + String::from_utf8_lossy(&out.stderr);
+        assert!(out.status.success() && stray.is_empty(), "{}: {stray}{console}", out.status);
+        let modules = root.join(GUEST_FOLDER).join(release);
+        let modules = modules.to_str().unwrap();
+        let want = [
+            format!("{USERSPACE_UNAME}{release}"),
+            format!("{CMDLINE} console=ttyAMA0 panic=-1 quiet"),
+            format!("{RESERVED_MEMORY} springboard-bundle@48000000 springboard@7ffe0000"),
+            format!("{CHOSEN} bootargs linux,initrd-start"),
+            format!("{PSCI_METHOD} hvc"),
+            format!("{CPU_VULNERABILITY} meltdown: Not affected"),
+            format!("{CPU_VULNERABILITY} spectre_v2: Mitigation: CSV2, BHB"),
+            format!("insmod {modules}/watchdog.ko"),
+            format!("insmod {modules}/bcm2835_wdt.ko"),
+            "poweroff -f".to_string(),
+        ];
+        assert_eq!(console.lines().collect::<Vec<_>>(), want, "the console:\n{console}");
     }
 }
