@@ -2,10 +2,11 @@
 //! goes into a bundle.
 
 use anyhow::{bail, Context, Result};
+use image_formats::gzip::Member;
 use image_formats::image::{ImageHeader, HEADER_LEN, MAGIC_OFFSET};
 
 use crate::detect::{has_image_magic, GZIP_MAGIC};
-use crate::gzip::GzipInfo;
+use crate::gzip;
 use crate::show;
 
 /// A kernel that passed the checks.
@@ -21,8 +22,7 @@ pub struct Kernel {
 /// Checks that `data` is an arm64 Image (or a gzip-compressed one) that springboard can boot.
 pub fn check(data: &[u8]) -> Result<Kernel> {
     if data.starts_with(GZIP_MAGIC) {
-        let info = GzipInfo::parse(data)?;
-        let head = info.inflate_prefix(data, HEADER_LEN)?;
+        let head = gzip::inflate_prefix(&Member::parse(data)?, HEADER_LEN)?;
         let header = check_image(&head).context("inside the gzip stream")?;
         return Ok(Kernel { header, gzip: true });
     }
