@@ -1,5 +1,6 @@
-//! Console output for the payload: QEMU `virt`'s PL011 at its fixed address, written without
-//! formatting machinery (hex numbers by hand), so the payload needs no allocator.
+//! Console output for the payload: QEMU `virt`'s PL011 at its fixed address, as a
+//! `core::fmt::Write`, so lines are formatted with `core::fmt` (`say!`) straight to the UART,
+//! byte by byte, with no buffer and no allocator.
 
 use core::fmt::{self, Write};
 
