@@ -61,6 +61,10 @@ fn wide_size() -> impl Strategy<Value = u64> + Clone {
     prop_oneof![4 => 0..1u64 << 28, 4 => 0..1u64 << 38, 1 => any::<u64>()]
 }
 
+fn wide_range() -> impl Strategy<Value = MemRange> + Clone {
+    (wide_addr(), wide_size()).prop_map(|(base, size)| MemRange { base, size })
+}
+
 proptest! {
     #![proptest_config(ProptestConfig::with_cases(2000))]
 
@@ -69,7 +73,7 @@ proptest! {
         wide_addr(),
         (wide_size(), wide_size()),
         prop_oneof![1..1u64 << 27, any::<u64>()],
-        prop::option::of((wide_addr(), wide_size()).prop_map(|(base, size)| MemRange { base, size })),
+        prop::option::of(wide_range()),
     )) {
         if let Ok(p) = plan(&case.request()) {
             check_plan(&case, &p)?;
