@@ -61,7 +61,7 @@ fn check(bytes: &[u8], sealed: bool) {
     for index in 0..bundle.entry_count() {
         let entry = bundle.entry(index).expect("every entry of a parsed bundle is readable");
         let kind = |i: usize| bundle.payload(i).map(|p| p.kind);
-        assert!(matches!(kind(entry.kernel), Some(PayloadKind::Kernel | PayloadKind::Elf)));
+        assert!(matches!(kind(entry.kernel), Some(PayloadKind::Kernel)));
         let typed = [
             (entry.initrd, PayloadKind::Initrd),
             (entry.dtb, PayloadKind::Dtb),

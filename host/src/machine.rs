@@ -9,7 +9,8 @@
 //! let m = Machine::virt("cortex-a57").kernel(Path::new("sb.bin")).initrd(Path::new("b.bundle"));
 //! let args = m.args();
 //! assert_eq!(args[..4], ["-M", "virt,virtualization=on", "-cpu", "cortex-a57"]);
-//! assert!(args.ends_with(&["-kernel".into(), "sb.bin".into(), "-initrd".into(), "b.bundle".into()]));
+//! let tail = ["-kernel", "sb.bin", "-initrd", "b.bundle"].map(String::from);
+//! assert!(args.ends_with(&tail));
 //! ```
 
 use std::path::Path;

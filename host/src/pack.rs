@@ -6,11 +6,11 @@
 //! use std::path::Path;
 //!
 //! let pack = Pack::new()
-//!     .entry(Entry::kernel(Path::new("Image")).name("a").initrd(Path::new("i.cpio")).cmdline("quiet"))
+//!     .entry(Entry::kernel(Path::new("Image")).name("a").initrd(Path::new("i.cpio")).cmdline("q"))
 //!     .entry(Entry::kernel(Path::new("Image")).name("b").fallback("a").bootlimit(2));
 //! assert_eq!(
 //!     pack.args(Path::new("out.bundle")).join(" "),
-//!     "pack --entry a --kernel Image --initrd i.cpio --cmdline quiet \
+//!     "pack --entry a --kernel Image --initrd i.cpio --cmdline q \
 //!      --entry b --kernel Image --fallback a --bootlimit 2 -o out.bundle"
 //! );
 //! ```

@@ -101,13 +101,13 @@ fn round_trips_empty_payload_and_32_byte_names() {
     let mut b = BundleBuilder::new();
     let name = "a-name-that-is-exactly-32-bytes!";
     assert_eq!(name.len(), 32);
-    let elf = b.add_payload(PayloadKind::Elf, name, Vec::new(), false);
-    b.add_payload(PayloadKind::DtbOverlay, "überlay", vec![1, 2, 3], false);
-    b.add_entry(EntrySpec::new(name, elf));
+    let kernel = b.add_payload(PayloadKind::Kernel, name, Vec::new(), false);
+    b.add_payload(PayloadKind::Dtb, "überlay", vec![1, 2, 3], false);
+    b.add_entry(EntrySpec::new(name, kernel));
     let bytes = b.build().unwrap();
     let bundle = Bundle::parse(&bytes).unwrap();
     let p = bundle.payload(0).unwrap();
-    assert_eq!((p.name, p.kind, p.data.len()), (name, PayloadKind::Elf, 0));
+    assert_eq!((p.name, p.kind, p.data.len()), (name, PayloadKind::Kernel, 0));
     assert_eq!(bundle.payload(1).unwrap().name, "überlay");
     assert_eq!(bundle.entry_by_name(name).unwrap().1.kernel, 0);
 }

@@ -90,7 +90,8 @@ impl fmt::Display for Refusal {
             Self::NoMemory => write!(f, "the DTB describes no /memory"),
             Self::FirstBank { bank, why } => write!(
                 f,
-                "first DRAM bank {:#x}..{:#x} {why}: no place for the resident stub and state page at its top",
+                "first DRAM bank {:#x}..{:#x} {why}: no place for the resident stub and state \
+                page at its top",
                 bank.base,
                 bank.end()
             ),
@@ -114,13 +115,16 @@ impl fmt::Display for Refusal {
             }
             Self::KhoResident { resident } => write!(
                 f,
-                "resident region {:#x}+{:#x} is neither in a KHO scratch range nor reserved: the previous kernel may have preserved memory there",
+                "resident region {:#x}+{:#x} is neither in a KHO scratch range nor reserved: \
+                the previous kernel may have preserved memory there",
                 resident.base, resident.size
             ),
             Self::Placement(e) => write!(f, "{e}"),
             Self::KhoPlacement(e) => write!(
                 f,
-                "{e}; the search was limited to the KHO scratch ranges (/chosen/linux,kho-scratch): the previous kernel may have preserved any other memory"
+                "{e}; the search was limited to the KHO scratch ranges \
+                (/chosen/linux,kho-scratch): the previous kernel may have preserved any other \
+                memory"
             ),
         }
     }

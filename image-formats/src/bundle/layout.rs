@@ -91,8 +91,8 @@ pub const HEADER_CRC_OFFSET: usize = 0x34;
 #[derive(Clone, Copy, Debug, FromBytes, IntoBytes, Immutable, KnownLayout, Unaligned)]
 #[repr(C)]
 pub struct RawPayload {
-    /// +0x00: payload kind (kernel = 1, initrd = 2, dtb = 3, dtb-overlay = 4, elf = 5,
-    /// cmdline = 6).
+    /// +0x00: payload kind (kernel = 1, initrd = 2, dtb = 3, cmdline = 6;
+    /// [`PayloadKind`](super::PayloadKind)).
     pub kind: U32,
     /// +0x04: payload flags ([`PAYLOAD_FLAG_GZIP`]).
     pub flags: U32,

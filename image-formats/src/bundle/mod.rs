@@ -16,16 +16,17 @@
 //!  0x20    8     entry_table_offset   ──────┼──┐
 //!  0x28    4     payload_count  (P)         │  │
 //!  0x2c    4     entry_count    (E, ≥ 1)    │  │
-//!  0x30    4     flags          bit 0 SIGNED (refused: signatures are not verified yet)
-//!  0x34    4     header_crc32   CRC32 of header (this field as 0) ‖ payload table ‖ entry table
+//!  0x30    4     flags          bit 0 SIGNED (refused: signatures not verified yet)
+//!  0x34    4     header_crc32   CRC32 of header (this field as 0) ‖ payload table
+//!                               ‖ entry table
 //!  0x38    8     signature_offset  0 unless SIGNED
 //!  0x40    8     signature_size    0 unless SIGNED
 //!  0x48    8     reserved          0
 //!                                           │  │
-//!  payload table: P records of 0x40 bytes ◄─┘  │     entry table: E records of 0x38 bytes ◄─┘
+//!  payload table: P records of 0x40 bytes ◄─┘  │     entry table: E records of 0x38 ◄─┘
 //!  +0x00   4     kind     1 kernel, 2 initrd,        +0x00  32  name (UTF-8, NUL-padded)
-//!                         3 dtb, 4 dtb-overlay,      +0x20   4  kernel  payload index
-//!                         5 elf, 6 cmdline           +0x24   4  initrd  payload index or NONE
+//!                         3 dtb, 6 cmdline           +0x20   4  kernel  payload index
+//!                         (4, 5: none)               +0x24   4  initrd  payload index or NONE
 //!  +0x04   4     flags    bit 0 GZIP                 +0x28   4  dtb     payload index or NONE
 //!  +0x08  32     name     UTF-8, NUL-padded          +0x2c   4  cmdline payload index or NONE
 //!  +0x28   8     offset   of the data ─────┐         +0x30   4  fallback entry index or NONE
@@ -42,7 +43,7 @@
 //! overlap, and start 8-byte aligned; payloads are stored in index order without sharing bytes;
 //! names are non-empty UTF-8 with only NULs after the first NUL; unknown kinds, unknown flags and
 //! non-zero reserved fields are errors; a boot limit is at most 255 (the state page counts an
-//! entry's attempts in one byte); an entry's kernel refers to a kernel or ELF payload, its
+//! entry's attempts in one byte); an entry's kernel refers to a kernel payload, its
 //! initrd, dtb and cmdline to payloads of that kind; a fallback refers to a *later* entry, so
 //! fallback chains always end; command lines are uncompressed UTF-8. Payload CRCs are checked
 //! by [`Payload::verify`], one payload at a time.

@@ -14,33 +14,22 @@ pub enum PayloadKind {
     Initrd,
     /// A flattened device tree blob.
     Dtb,
-    /// A device tree overlay.
-    DtbOverlay,
-    /// An ELF executable, booted instead of a kernel.
-    Elf,
     /// A kernel command line, UTF-8 text.
     Cmdline,
 }
 
 impl PayloadKind {
     /// Every kind, in the order of their numbers.
-    pub const ALL: [PayloadKind; 6] = [
-        PayloadKind::Kernel,
-        PayloadKind::Initrd,
-        PayloadKind::Dtb,
-        PayloadKind::DtbOverlay,
-        PayloadKind::Elf,
-        PayloadKind::Cmdline,
-    ];
+    pub const ALL: [PayloadKind; 4] =
+        [PayloadKind::Kernel, PayloadKind::Initrd, PayloadKind::Dtb, PayloadKind::Cmdline];
 
-    /// The number stored in the payload table.
+    /// The number stored in the payload table (4 and 5, once a DTB overlay and an ELF
+    /// executable, were never produced nor booted, and are now unknown kinds).
     pub const fn to_raw(self) -> u32 {
         match self {
             PayloadKind::Kernel => 1,
             PayloadKind::Initrd => 2,
             PayloadKind::Dtb => 3,
-            PayloadKind::DtbOverlay => 4,
-            PayloadKind::Elf => 5,
             PayloadKind::Cmdline => 6,
         }
     }
@@ -51,8 +40,6 @@ impl PayloadKind {
             1 => PayloadKind::Kernel,
             2 => PayloadKind::Initrd,
             3 => PayloadKind::Dtb,
-            4 => PayloadKind::DtbOverlay,
-            5 => PayloadKind::Elf,
             6 => PayloadKind::Cmdline,
             _ => return None,
         })
@@ -64,8 +51,6 @@ impl PayloadKind {
             PayloadKind::Kernel => "kernel",
             PayloadKind::Initrd => "initrd",
             PayloadKind::Dtb => "dtb",
-            PayloadKind::DtbOverlay => "dtb-overlay",
-            PayloadKind::Elf => "elf",
             PayloadKind::Cmdline => "cmdline",
         }
     }

@@ -134,7 +134,7 @@ fn check_payload_ref(
     // Kinds were checked by `check_payloads`.
     let found = PayloadKind::from_raw(raw.kind.get()).unwrap_or(PayloadKind::Kernel);
     let fits = match field {
-        EntryField::Kernel => matches!(found, PayloadKind::Kernel | PayloadKind::Elf),
+        EntryField::Kernel => found == PayloadKind::Kernel,
         EntryField::Initrd => found == PayloadKind::Initrd,
         EntryField::Dtb => found == PayloadKind::Dtb,
         EntryField::Cmdline => found == PayloadKind::Cmdline,
