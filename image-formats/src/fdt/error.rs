@@ -157,6 +157,11 @@ pub enum FdtErrorKind {
         /// The list's capacity.
         capacity: usize,
     },
+    /// A node lies deeper below the root than a device lookup follows.
+    TooDeep {
+        /// How deep a lookup follows.
+        max_depth: usize,
+    },
     /// A range to write does not fit the cells of the node it goes into.
     RangeDoesNotFit {
         /// Start of the range.
@@ -235,6 +240,7 @@ impl fmt::Display for FdtErrorKind {
                 write!(f, "initrd end {end:#x} below start {start:#x}")
             }
             K::TooManyRanges { capacity } => write!(f, "more than {capacity} ranges"),
+            K::TooDeep { max_depth } => write!(f, "a node more than {max_depth} levels deep"),
             K::RangeDoesNotFit { base, size, address_cells, size_cells } => write!(
                 f,
                 "range {base:#x}+{size:#x} does not fit {address_cells}/{size_cells} cells"

@@ -33,6 +33,7 @@
 
 mod blob;
 mod cells;
+mod device;
 mod error;
 mod header;
 mod names;
@@ -47,11 +48,10 @@ mod writer;
 
 pub use blob::Fdt;
 pub use cells::{u32_cells, u64_cells};
+pub use device::{device_at, first_compatible, Device, MAX_DEPTH};
 pub use error::{Block, FdtError, FdtErrorKind};
 pub use header::{HEADER_LEN, MAGIC};
 pub use node::{Children, Node, Properties, RegIter};
 pub use patch::{patch, patched_size_bound, Edits, Reservation};
 pub use range::RangeList;
-pub use summary::{
-    summarize, Device, Summary, MAX_MEMORY_RANGES, MAX_MEMRESERVE, MAX_RESERVED_MEMORY,
-};
+pub use summary::{summarize, Summary, MAX_MEMORY_RANGES, MAX_MEMRESERVE, MAX_RESERVED_MEMORY};

@@ -2,7 +2,7 @@
 
 use super::blob::RSV_ENTRY_LEN;
 use super::cells::{be_u32_or_u64, read_cells};
-use super::{Fdt, FdtError, FdtErrorKind, Node, RangeList};
+use super::{device_at, Device, Fdt, FdtError, FdtErrorKind, Node, RangeList};
 use crate::MemRange;
 
 // The capacities below were measured over the 768 DTBs Debian bookworm's `linux-image-arm64`
@@ -26,15 +26,6 @@ pub const MAX_RESERVED_MEMORY: usize = 128;
 // The firmware keeps a `Summary` on its 64 KiB stack (`loader/linker.ld`): keep it small.
 const _: () = assert!(core::mem::size_of::<Summary>() <= 4096);
 
-/// A device named by the DTB, such as the console.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct Device<'a> {
-    /// The first string of its `compatible`.
-    pub compatible: &'a str,
-    /// Its first `reg` range.
-    pub reg: MemRange,
-}
-
 /// The facts of a DTB that springboard acts on. [`Summary::default`] is a DTB that says
 /// nothing (no memory, no reservations), for building one by hand.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
@@ -53,7 +44,8 @@ pub struct Summary<'a> {
     pub bootargs: Option<&'a str>,
     /// `/chosen/stdout-path` as written (it may be an alias and carry `:options`).
     pub stdout_path: Option<&'a str>,
-    /// The node `stdout-path` names, when it exists and has `compatible` and `reg`.
+    /// The device `stdout-path` names, when its node exists, is enabled, has `compatible` and
+    /// `reg`, and the CPU can reach it (its `reg` translated through its buses' `ranges`).
     pub stdout: Option<Device<'a>>,
     /// `/chosen/linux,initrd-start` and `linux,initrd-end`, when both are present.
     pub initrd: Option<MemRange>,
@@ -195,12 +187,7 @@ fn stdout_device<'a>(fdt: &Fdt<'a>, stdout_path: &'a str) -> Result<Option<Devic
             None => return Ok(None),
         }
     };
-    let Some(node) = fdt.find_node(path)? else {
-        return Ok(None);
-    };
-    let compatible = node.str_property("compatible")?;
-    let reg = node.reg()?.next();
-    Ok(compatible.zip(reg).map(|(compatible, reg)| Device { compatible, reg }))
+    device_at(fdt, path)
 }
 
 /// `linux,initrd-start` and `linux,initrd-end` of `/chosen` as a range.
