@@ -1,12 +1,14 @@
 //! Thin, documented wrappers around the few AArch64 instructions the loader needs at EL1:
-//! cache maintenance, `hvc` calls into the resident stub, and PSCI.
+//! cache and TLB maintenance, `hvc` calls into the resident stub, PSCI, and the two ways out
+//! (`HVC_SOFT_RESTART`, a branch), which turn the MMU and caches off on their way.
 //!
 //! System registers and barriers go through `aarch64-cpu` where it has them (typed fields of
-//! `ID_AA64ISAR0_EL1`, `CNTPCT_EL0`, `dsb`/`isb`); `aarch64-cpu` 11 has no `CTR_EL0`, no
-//! `ID_AA64PFR0_EL1.EL2` field, no `RNDR` and no cache maintenance, so those stay `asm!`.
+//! `ID_AA64ISAR0_EL1`, `CNTPCT_EL0`, `SCTLR_EL1`, `dsb`/`isb`); `aarch64-cpu` 11 has no
+//! `CTR_EL0`, no `ID_AA64PFR0_EL1.EL2` field, no `RNDR` and no cache or TLB maintenance, so
+//! those stay `asm!`.
 
 use aarch64_cpu::asm::barrier;
-use aarch64_cpu::registers::{Readable, CNTPCT_EL0, ID_AA64ISAR0_EL1};
+use aarch64_cpu::registers::{Readable, CNTPCT_EL0, ID_AA64ISAR0_EL1, SCTLR_EL1};
 use core::arch::asm;
 
 /// The smallest data cache line size, from `CTR_EL0.DminLine` (log2 of words).
@@ -25,11 +27,51 @@ pub fn clean_dcache_to_poc(start: u64, len: u64) {
     let end = start.saturating_add(len);
     while addr < end {
         // SAFETY: `dc cvac` only writes dirty lines back to memory; it changes no data and
-        // faults only on an unmapped address, and with the MMU off every address is mapped.
+        // faults only on an unmapped address: with the MMU off every address is mapped, with
+        // it on every range cleaned (springboard's writes, in DRAM) is in the identity map.
         unsafe { asm!("dc cvac, {}", in(reg) addr, options(nostack, preserves_flags)) };
         addr += line;
     }
     barrier::dsb(barrier::SY);
+}
+
+/// Invalidates `[start, start + len)` in the data caches to the point of coherency: every
+/// line, dirty or clean, is discarded without being written back.
+///
+/// # Safety
+/// Only with the data cache off (`SCTLR_EL1.C == 0`), when everything springboard wrote is in
+/// memory and a line of the range can only hold what an earlier program left (a dirty line
+/// discarded here is one that must not be written back over springboard's data).
+pub unsafe fn invalidate_dcache_to_poc(start: u64, len: u64) {
+    let line = dcache_line() as u64;
+    let mut addr = start & !(line - 1);
+    let end = start.saturating_add(len);
+    while addr < end {
+        // SAFETY: the caller guarantees no line of the range holds data anyone needs; with
+        // the MMU off every address is mapped.
+        unsafe { asm!("dc ivac, {}", in(reg) addr, options(nostack, preserves_flags)) };
+        addr += line;
+    }
+    barrier::dsb(barrier::SY);
+}
+
+/// Discards this CPU's EL1&0 TLB entries and every instruction cache line to the point of
+/// unification, before the MMU and caches go on (Arm ARM D8.14: the TLB may hold entries
+/// from before reset or from a previous program; the I-cache may hold lines fetched
+/// speculatively from earlier contents).
+pub fn invalidate_tlb_and_icache() {
+    // SAFETY: invalidation only drops cached translations and instructions; with the MMU off
+    // none is in use.
+    unsafe {
+        asm!(
+            "tlbi vmalle1",
+            "dsb nsh",
+            "ic iallu",
+            "dsb nsh",
+            "isb",
+            options(nostack, preserves_flags)
+        )
+    };
 }
 
 /// Makes freshly written code in `[start, start + len)` visible to instruction fetch.
@@ -72,18 +114,57 @@ pub fn hvc(x0: u64, x1: u64) -> u64 {
     ret
 }
 
-/// Enters `entry` at EL2 through the stub's `HVC_SOFT_RESTART` with `x0 = arg0`,
-/// `x1 = arg1`, `x2 = 0`, MMU and caches off, exceptions masked.
+/// `SCTLR_EL1` as it is now, with the MMU (`M`), the data cache (`C`) and the instruction
+/// cache (`I`) off.
+fn sctlr_el1_mmu_off() -> u64 {
+    let mut sctlr = SCTLR_EL1.extract();
+    sctlr.modify(SCTLR_EL1::M::Disable + SCTLR_EL1::C::NonCacheable + SCTLR_EL1::I::NonCacheable);
+    sctlr.get()
+}
+
+/// The way out of springboard, shared by [`soft_restart`] and [`jump`]: with `{sctlr}` =
+/// [`sctlr_el1_mmu_off`], turn the MMU and caches off, then invalidate the instruction caches,
+/// then `$leave` (`hvc #0` or `br`). One `asm!` block, so the compiler puts nothing between
+/// these instructions: from the `msr` on, nothing loads or stores — no stack, no statics —
+/// so nothing can read data that was only in the (now unused) data cache. What the next
+/// stage reads was cleaned to the point of coherency before (`poc::NextStage::clean`).
+///
+/// booting.rst ("Before jumping into the kernel"): "The MMU must be off. The instruction cache
+/// may be on or off, and must not hold any stale entries corresponding to the loaded kernel
+/// image." — `dsb sy` completes the cleans and every earlier store; the `msr` and `isb` turn
+/// translation and both caches off; `ic ialluis` (to the point of unification, every CPU of
+/// the inner shareable domain, which the secondary CPUs the kernel starts later are in) and
+/// `dsb ish` drop every stale instruction; `isb` refetches after it.
+macro_rules! mmu_off_then {
+    ($leave:literal) => {
+        concat!(
+            "dsb sy\n",
+            "msr sctlr_el1, {sctlr}\n",
+            "isb\n",
+            "ic ialluis\n",
+            "dsb ish\n",
+            "isb\n",
+            $leave
+        )
+    };
+}
+
+/// Turns the MMU and caches off, then enters `entry` at EL2 through the stub's
+/// `HVC_SOFT_RESTART` with `x0 = arg0`, `x1 = arg1`, `x2 = 0`, MMU and caches off, exceptions
+/// masked.
 ///
 /// # Safety
 /// `entry` must be the entry point of a verified image placed according to the plan (or the
 /// resident stub's own launch routine), with its bytes cleaned to the point of coherency, and
 /// the arguments what that entry expects.
 pub unsafe fn soft_restart(entry: u64, arg0: u64, arg1: u64) -> ! {
-    // SAFETY: the caller vouches for the image; the stub never returns from this call.
+    let sctlr = sctlr_el1_mmu_off();
+    // SAFETY: the caller vouches for the image; the identity map makes the instruction after
+    // the `msr` the same one with the MMU off; the stub never returns from this call.
     unsafe {
         asm!(
-            "hvc #0",
+            mmu_off_then!("hvc #0"),
+            sctlr = in(reg) sctlr,
             in("x0") stub::abi::HVC_SOFT_RESTART,
             in("x1") entry,
             in("x2") arg0,
@@ -113,16 +194,18 @@ pub fn system_off(conduit: Conduit) -> ! {
     }
 }
 
-/// Branches to `entry` at the current EL with `x0 = dtb`, `x1..x3 = 0` (booting.rst), for the
-/// case where there is no EL2 to enter the kernel at.
+/// Turns the MMU and caches off, then branches to `entry` at the current EL with `x0 = dtb`,
+/// `x1..x3 = 0` (booting.rst), for the case where there is no EL2 to enter the kernel at.
 ///
 /// # Safety
 /// As for [`soft_restart`].
 pub unsafe fn jump(entry: u64, dtb: u64) -> ! {
-    // SAFETY: the caller vouches for the image; the kernel never returns.
+    let sctlr = sctlr_el1_mmu_off();
+    // SAFETY: as for `soft_restart`; the kernel never returns.
     unsafe {
         asm!(
-            "br {entry}",
+            mmu_off_then!("br {entry}"),
+            sctlr = in(reg) sctlr,
             entry = in(reg) entry,
             in("x0") dtb,
             in("x1") 0u64,

@@ -94,6 +94,37 @@ pub enum BootError {
         /// Its value.
         value: &'static str,
     },
+    /// The identity map could not be built, so the MMU and caches stay off.
+    Mmu {
+        /// The address the problem is at.
+        base: u64,
+        /// What is wrong.
+        why: MmuProblem,
+    },
+}
+
+/// Why the identity map could not be built (`loader/src/mmu.rs`).
+#[derive(Debug)]
+pub enum MmuProblem {
+    /// DRAM (or springboard, or its DTB) ends above the CPU's physical address size.
+    AbovePhysical {
+        /// `ID_AA64MMFR0_EL1.PARange`, in bits.
+        bits: u32,
+    },
+    /// `aarch64-paging` refused a range.
+    Map {
+        /// One past the range's last byte.
+        end: u64,
+        /// Its reason.
+        why: &'static str,
+    },
+    /// The map needs more tables than the pool in .bss holds.
+    OutOfTables {
+        /// The pool's size in tables.
+        tables: usize,
+    },
+    /// The map was already built once in this run.
+    AlreadyOn,
 }
 
 /// Why the resident stub could not be installed.
@@ -135,6 +166,7 @@ impl BootError {
             Self::Patch(_) => "dtb-patch",
             Self::Cmdline(_) => "cmdline",
             Self::BadOption { .. } => "option",
+            Self::Mmu { .. } => "mmu",
         }
     }
 }
@@ -195,6 +227,18 @@ impl fmt::Display for BootError {
             }
             Self::Cmdline(e) => {
                 write!(f, "kernel command line needs {} bytes, at most {}", e.needed, e.capacity)
+            }
+            Self::Mmu { base, why: MmuProblem::AbovePhysical { bits } } => {
+                write!(f, "{base:#x} is above the CPU's {bits}-bit physical address space")
+            }
+            Self::Mmu { base, why: MmuProblem::Map { end, why } } => {
+                write!(f, "cannot map {base:#x}..{end:#x}: {why}")
+            }
+            Self::Mmu { why: MmuProblem::OutOfTables { tables }, .. } => {
+                write!(f, "the identity map needs more than the {tables} page tables in .bss")
+            }
+            Self::Mmu { why: MmuProblem::AlreadyOn, .. } => {
+                write!(f, "the identity map was already built")
             }
         }
     }

@@ -1,9 +1,12 @@
-//! The hand-off: write the kernel's DTB, install the resident stub, clean caches to the point
-//! of coherency, and enter the kernel at EL2 through the stub's `HVC_SOFT_RESTART`.
+//! The hand-off: write the kernel's DTB, install the resident stub, clean everything the
+//! kernel and the stub read to the point of coherency ([`crate::poc`]), turn the MMU and
+//! caches off and enter the kernel at EL2 through the stub's `HVC_SOFT_RESTART`
+//! ([`arch::soft_restart`]).
 
 use crate::arch;
 use crate::console::Size;
 use crate::error::{BootError, StubProblem};
+use crate::poc::NextStage;
 use crate::{mem, say, stack};
 use image_formats::boot::{self, Conduit, Enter, EntryPlan};
 use image_formats::bundle::Payload;
@@ -161,8 +164,13 @@ impl Handoff<'_> {
         }
         let used = stack::used().map_err(|size| BootError::StackOverflow { size })?;
         say!("stack: {} of {} used", Size(used as u64), Size(stack::size() as u64));
-        arch::clean_dcache_to_poc(kernel.base, kernel.size);
-        arch::clean_dcache_to_poc(dtb.base, written as u64);
+        if self.enter != Enter::El1Direct {
+            install_stub(self.resident)?;
+        }
+        // Last: after this nothing the next stage reads is written.
+        let written = MemRange { base: dtb.base, size: written as u64 };
+        let next = NextStage { kernel, dtb: written, initrd: self.initrd, resident: self.resident };
+        next.clean();
         let entry = kernel.base;
         match self.enter {
             Enter::El1Direct => {
@@ -171,11 +179,10 @@ impl Handoff<'_> {
                     {entry:#x}"
                 );
                 // SAFETY: the kernel was verified and copied per the plan, the DTB written and
-                // both cleaned to the point of coherency.
+                // both cleaned to the point of coherency; `jump` turns the MMU and caches off.
                 unsafe { arch::jump(entry, dtb.base) }
             }
             Enter::El1AboveStub => {
-                install_stub(self.resident)?;
                 let launch = self.resident.base + stub::el1_launch_offset();
                 say!(
                     "handoff: HVC_SOFT_RESTART to the stub's EL1 launch at {launch:#x}: kernel \
@@ -187,7 +194,6 @@ impl Handoff<'_> {
                 unsafe { arch::soft_restart(launch, entry, dtb.base) }
             }
             Enter::El2 => {
-                install_stub(self.resident)?;
                 say!("handoff: HVC_SOFT_RESTART to {entry:#x} at EL2, x0 = dtb {:#x}", dtb.base);
                 // SAFETY: as above; the stub is installed and serves HVC_SOFT_RESTART.
                 unsafe { arch::soft_restart(entry, dtb.base, 0) }

@@ -26,7 +26,10 @@ mod given;
 mod handoff;
 mod kho;
 mod mem;
+mod mmu;
 mod options;
+mod page_pool;
+mod poc;
 mod stack;
 mod state_page;
 
@@ -63,6 +66,8 @@ fn boot(x0: u64, me: Springboard) -> Result<Infallible, BootError> {
     let given = Given::read(x0, me)?;
     // An EL1 kernel kexec'd springboard above a springboard stub: start again at EL2.
     given.climb_to_el2_through_a_resident_stub();
+    // DRAM is known: the MMU and caches on (after the climb, which restarts springboard).
+    mmu::enable(&given)?;
     // springboard.* words of /chosen/bootargs.
     let options = Options::parse(given.summary.bootargs.unwrap_or(""))?;
     // What an earlier run left in the state page, and the bundle it kept, if any.
