@@ -8,7 +8,7 @@ use std::time::Duration;
 
 use springboard_host::{Entry, Pack};
 
-use crate::{Assets, Qemu, Run, CMDLINE, USERSPACE};
+use crate::{Assets, Qemu, Run, CMDLINE, MMU_OFF, MMU_ON, USERSPACE};
 
 /// How long each boot of the run may take.
 const PER_BOOT: Duration = Duration::from_secs(100);
@@ -46,6 +46,7 @@ pub fn boot_broken_then_good(name: &str, bootlimit: Option<u32>, verdicts: &[&st
     }
     let boots = verdicts.len() + 1;
     milestones.push(format!("springboard: entry: 1 \"good\" of 2 (boot {boots})"));
+    milestones.push(MMU_OFF.to_string());
     milestones.push("CPU: All CPU(s) started at EL2".to_string());
     milestones.push(format!("{USERSPACE}{release}"));
     let milestones: Vec<&str> = milestones.iter().map(String::as_str).collect();
@@ -58,5 +59,7 @@ pub fn boot_broken_then_good(name: &str, bootlimit: Option<u32>, verdicts: &[&st
         .expect(&milestones, &assets.work);
     let panics = run.count("Kernel panic - not syncing");
     assert_eq!(panics, verdicts.len(), "the broken entry panics once a boot, the good one never");
+    // Every start turns the MMU on once, and off once at its hand-off.
+    assert_eq!((run.count(MMU_ON), run.count(MMU_OFF)), (boots, boots), "mmu lines per start");
     run
 }

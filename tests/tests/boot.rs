@@ -1,6 +1,6 @@
 //! Real Debian 6.1 kernels boot through springboard to userspace at EL2.
 
-use qemu_tests::{pack, Assets, Qemu, Run, BANNER, CMDLINE, USERSPACE};
+use qemu_tests::{pack, Assets, Qemu, Run, BANNER, CMDLINE, MMU_OFF, MMU_ON, USERSPACE};
 use std::path::PathBuf;
 
 /// QEMU CPU giving a non-VHE kernel (Linux issues hyp-stub calls).
@@ -19,7 +19,9 @@ fn bundle_for(assets: &Assets, label: &str) -> PathBuf {
 fn milestones<'a>(kvm: &'a str, userspace: &'a str) -> Vec<&'a str> {
     vec![
         BANNER,
+        MMU_ON,
         "springboard: stub: resident at",
+        MMU_OFF,
         "springboard: handoff: HVC_SOFT_RESTART to",
         "Booting Linux on physical CPU",
         "CPU: All CPU(s) started at EL2",

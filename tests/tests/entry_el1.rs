@@ -3,7 +3,7 @@
 //! PSCI conduit stays the one the firmware's DTB names (`hvc`: QEMU's own PSCI). Rewriting it to
 //! `smc` made the kernel's first PSCI call undefined and the boot hang.
 
-use qemu_tests::{pack, Assets, Qemu, CMDLINE, USERSPACE};
+use qemu_tests::{pack, Assets, Qemu, CMDLINE, MMU_OFF, MMU_ON, USERSPACE};
 
 #[test]
 fn kernel_reaches_userspace_at_el1_without_el2_with_psci_over_hvc() {
@@ -22,6 +22,8 @@ fn kernel_reaches_userspace_at_el1_without_el2_with_psci_over_hvc() {
         .expect(
             &[
                 "springboard: springboard ",
+                MMU_ON,
+                MMU_OFF,
                 "springboard: handoff: entered at EL1, no EL2 to keep",
                 "psci: PSCIv",
                 "CPU1: Booted secondary processor",

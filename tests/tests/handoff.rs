@@ -3,7 +3,7 @@
 //! next event must be that stub's exception return to the kernel's entry point at EL2 — not a
 //! plain branch, and not an entry at EL1.
 
-use qemu_tests::{pack, Assets, Qemu, CMDLINE, USERSPACE};
+use qemu_tests::{pack, Assets, Qemu, CMDLINE, MMU_OFF, MMU_ON, USERSPACE};
 
 /// Offset of the "lower EL using AArch64, synchronous" slot in a vector table (Arm ARM D1.10.2).
 const LOWER_EL_SYNC: u64 = 0x400;
@@ -32,6 +32,8 @@ fn kernel_is_entered_by_the_resident_stubs_hvc_soft_restart() {
         .arg(["-d", "int", "-D", &log.display().to_string()])
         .expect(
             &[
+                MMU_ON,
+                MMU_OFF,
                 "springboard: handoff: HVC_SOFT_RESTART to",
                 "CPU: All CPU(s) started at EL2",
                 USERSPACE,

@@ -2,7 +2,7 @@
 //! EL2, PSCI goes through the stub (the kernel's DTB says `hvc`), and with two CPUs the second
 //! one also enters at EL1 (its `CPU_ON` relayed by the stub).
 
-use qemu_tests::{pack, Assets, Qemu, CMDLINE, USERSPACE};
+use qemu_tests::{pack, Assets, Qemu, CMDLINE, MMU_OFF, MMU_ON, USERSPACE};
 
 fn boots_at_el1_on_two_cpus(cpu: &str, name: &str) {
     let assets = Assets::get();
@@ -18,7 +18,9 @@ fn boots_at_el1_on_two_cpus(cpu: &str, name: &str) {
         .forbid(&["started at EL2", "CPUs started in inconsistent modes", "failed to come online"])
         .expect(
             &[
+                MMU_ON,
                 "springboard: stub: resident at",
+                MMU_OFF,
                 "springboard: handoff: HVC_SOFT_RESTART to the stub's EL1 launch",
                 "psci: PSCIv1.1 detected in firmware.",
                 "CPU1: Booted secondary processor",

@@ -6,7 +6,7 @@
 
 use qemu_tests::guest::{kexec_initramfs, pack_entries, EntryFiles};
 use qemu_tests::protocol::{KEXEC_FAILED, KEXEC_SWITCH};
-use qemu_tests::{pack, protocol, Assets, Qemu, BANNER, CMDLINE, USERSPACE};
+use qemu_tests::{pack, protocol, Assets, Qemu, BANNER, CMDLINE, MMU_OFF, MMU_ON, USERSPACE};
 use std::time::Duration;
 
 /// The guest's `/init` prints this line (then ` --initrd …`) just before `kexec -e`.
@@ -39,12 +39,16 @@ fn kexec_back_into_springboard(name: &str, cpu: &str, kvm: &str) {
         .expect(
             &[
                 BANNER,
+                MMU_ON,
+                MMU_OFF,
                 "springboard: handoff: HVC_SOFT_RESTART to",
                 EL2,
                 kvm,
                 &user_a,
                 &kexec_line(),
                 BANNER,
+                MMU_ON,
+                MMU_OFF,
                 "springboard: handoff: HVC_SOFT_RESTART to",
                 &format!("Linux version {}", b.release),
                 EL2,
@@ -110,6 +114,8 @@ fn el1_kernel_kexecs_springboard_which_climbs_back_to_el2_for_the_next_kernel() 
         .timeout(Duration::from_secs(240))
         .expect(
             &[
+                MMU_ON,
+                MMU_OFF,
                 "springboard: handoff: HVC_SOFT_RESTART to the stub's EL1 launch",
                 "CPU: All CPU(s) started at EL1",
                 &user_a,
@@ -120,6 +126,8 @@ fn el1_kernel_kexecs_springboard_which_climbs_back_to_el2_for_the_next_kernel() 
                     "re-entering springboard at EL2"
                 ),
                 "springboard: springboard 0.1.0 entered at EL2",
+                MMU_ON,
+                MMU_OFF,
                 "springboard: handoff: HVC_SOFT_RESTART to",
                 &format!("Linux version {}", b.release),
                 EL2,
@@ -129,4 +137,7 @@ fn el1_kernel_kexecs_springboard_which_climbs_back_to_el2_for_the_next_kernel() 
             &assets.work,
         );
     assert_eq!(run.count(BANNER), 3, "EL2 start, EL1 kexec entry, EL2 re-entry");
+    // The EL1 entry climbs to EL2 before its MMU goes on: it restarts springboard with the
+    // caches off, as it was first started.
+    assert_eq!(run.count(MMU_ON), 2, "the MMU goes on at the two EL2 starts only");
 }

@@ -7,7 +7,7 @@
 use image_formats::bundle::{Bundle, BundleBuilder, EntrySpec, PayloadKind};
 use image_formats::state::{self, Mode, Outcome, State};
 use image_formats::MemRange;
-use qemu_tests::{boot_broken_then_good, Assets, Qemu, Run};
+use qemu_tests::{boot_broken_then_good, Assets, Qemu, Run, MMU_OFF};
 use std::path::{Path, PathBuf};
 use std::time::Duration;
 
@@ -73,7 +73,7 @@ fn virt(name: &str, append: &str) -> Qemu {
 /// Runs `qemu` expecting `milestones` in order, then the payload's hand-off and power-off.
 fn boots_payload(qemu: Qemu, milestones: &[&str]) -> Run {
     let mut all = milestones.to_vec();
-    all.push("springboard: handoff:");
+    all.extend([MMU_OFF, "springboard: handoff:"]);
     qemu.forbid(&["springboard: error:"]).expect(&all, &Assets::get().work)
 }
 

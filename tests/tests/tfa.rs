@@ -8,7 +8,7 @@ use image_formats::image::ImageHeader;
 use qemu_tests::elf::{self, Segment};
 use qemu_tests::guest::kexec_initramfs;
 use qemu_tests::tfa::{flash_with_bl33, springboard_with, BL31, MACHINE};
-use qemu_tests::{pack, protocol, Assets, Qemu, BANNER, CMDLINE, USERSPACE};
+use qemu_tests::{pack, protocol, Assets, Qemu, BANNER, CMDLINE, MMU_OFF, MMU_ON, USERSPACE};
 use std::path::PathBuf;
 
 /// Where TF-A's BL2 loads BL33 for QEMU (`NS_IMAGE_OFFSET`, 0x40000000 + 0x20000000).
@@ -34,7 +34,9 @@ fn tfa_starts_springboard_with_its_appended_bundle_and_linux_gets_psci_from_tfa(
                 BL31,
                 BANNER,
                 "springboard: fdt: 0x40000000",
+                MMU_ON,
                 "appended to springboard's image",
+                MMU_OFF,
                 "springboard: handoff: HVC_SOFT_RESTART",
                 "psci: PSCIv1.1 detected in firmware",
                 "CPU: All CPU(s) started at EL2",
@@ -78,7 +80,9 @@ fn after_tfa_linux_kexecs_springboard_which_boots_the_next_kernel_at_el2() {
                 &format!("{USERSPACE}{}", a.release),
                 "SPRINGBOARD-KEXEC /boot/springboard.bin",
                 BANNER,
+                MMU_ON,
                 "from the /chosen initrd range",
+                MMU_OFF,
                 "springboard: handoff: HVC_SOFT_RESTART",
                 &format!("Linux version {}", b.release),
                 "psci: SMC Calling Convention v1.2",
