@@ -74,6 +74,26 @@ pub fn invalidate_tlb_and_icache() {
     };
 }
 
+/// The memory attributes (a `MAIR_EL1` byte) that the EL1 stage 1 translation gives a read of
+/// `addr` — `AT S1E1R`, then `PAR_EL1.ATTR` (Arm ARM D17.2, `PAR_EL1`) — or `None` when it
+/// does not translate (`PAR_EL1.F`).
+pub fn stage1_read_attributes(addr: u64) -> Option<u8> {
+    let par: u64;
+    // SAFETY: an address translation instruction only writes PAR_EL1; it never faults (a
+    // failed translation is reported in PAR_EL1.F) and touches no memory.
+    unsafe {
+        asm!(
+            "at s1e1r, {addr}",
+            "isb",
+            "mrs {par}, par_el1",
+            addr = in(reg) addr,
+            par = out(reg) par,
+            options(nostack, preserves_flags)
+        )
+    };
+    (par & 1 == 0).then_some((par >> 56) as u8)
+}
+
 /// Makes freshly written code in `[start, start + len)` visible to instruction fetch.
 pub fn sync_icache(start: u64, len: u64) {
     clean_dcache_to_poc(start, len);

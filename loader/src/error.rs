@@ -125,6 +125,13 @@ pub enum MmuProblem {
     },
     /// The map was already built once in this run.
     AlreadyOn,
+    /// Once on, the MMU translates an address with other attributes than the map says.
+    Attributes {
+        /// The `MAIR_EL1` byte the map gives it.
+        want: u8,
+        /// The one `AT S1E1R` reported (`None`: no translation).
+        got: Option<u8>,
+    },
 }
 
 /// Why the resident stub could not be installed.
@@ -239,6 +246,12 @@ impl fmt::Display for BootError {
             }
             Self::Mmu { why: MmuProblem::AlreadyOn, .. } => {
                 write!(f, "the identity map was already built")
+            }
+            Self::Mmu { base, why: MmuProblem::Attributes { want, got: Some(got) } } => {
+                write!(f, "{base:#x} translates with attributes {got:#04x}, not {want:#04x}")
+            }
+            Self::Mmu { base, why: MmuProblem::Attributes { want, got: None } } => {
+                write!(f, "{base:#x} does not translate (attributes {want:#04x} expected)")
             }
         }
     }

@@ -34,14 +34,12 @@ const NORMAL_INDEX: u8 = 1;
 
 /// Device-nGnRE at index 0, Normal inner and outer write-back non-transient read/write-allocate
 /// at index 1 (Arm ARM D8.5, "Memory region attributes").
-const MAIR: Mair =
-    Mair::EMPTY.with_attribute(DEVICE_INDEX, MairAttribute::DEVICE_NGNRE).with_attribute(
-        NORMAL_INDEX,
-        MairAttribute::normal(
-            NormalMemory::WriteBackNonTransientReadWriteAllocate,
-            NormalMemory::WriteBackNonTransientReadWriteAllocate,
-        ),
-    );
+const MAIR: Mair = Mair::EMPTY
+    .with_attribute(DEVICE_INDEX, MairAttribute::DEVICE_NGNRE)
+    .with_attribute(NORMAL_INDEX, MairAttribute::normal(WRITE_BACK, WRITE_BACK));
+
+/// The inner and outer cacheability of DRAM.
+const WRITE_BACK: NormalMemory = NormalMemory::WriteBackNonTransientReadWriteAllocate;
 
 /// MMIO and anything else outside DRAM: device memory, never executed (an executable device
 /// region could be fetched from speculatively).
@@ -125,17 +123,40 @@ pub fn enable(given: &Given) -> Result<(), BootError> {
     // The tables stay in use until `arch::soft_restart` turns the MMU off; `Mapping`'s drop
     // would panic on an active map, and nothing maps after this, so it is never dropped.
     core::mem::forget(map);
+    // Ask the MMU itself what it made of the map: springboard's image normal write-back, the
+    // lowest address outside DRAM device memory.
+    let outside_dram = lowest_outside(banks);
+    expect_attributes(image.base, MairAttribute::normal(WRITE_BACK, WRITE_BACK))?;
+    expect_attributes(outside_dram, MairAttribute::DEVICE_NGNRE)?;
     say!(
         "mmu: on, caches on: {} DRAM bank{} normal write-back{}, the rest of 0..{:#x} ({}) device, \
-        {tables} of {} page tables",
+        {tables} of {} page tables; AT S1E1R: {:#x} normal, {outside_dram:#x} device",
         banks.len(),
         if banks.len() == 1 { "" } else { "s" },
         if extra > 0 { " (and springboard or its DTB outside them)" } else { "" },
         top,
         Size(top),
-        page_pool::TABLES
+        page_pool::TABLES,
+        image.base
     );
     Ok(())
+}
+
+/// The lowest address no bank holds.
+fn lowest_outside(banks: &[MemRange]) -> u64 {
+    let mut addr = 0;
+    while let Some(bank) = banks.iter().find(|b| b.contains(&MemRange { base: addr, size: 1 })) {
+        addr = bank.end();
+    }
+    addr
+}
+
+/// Checks that a read of `addr` now translates with the attributes `want`.
+fn expect_attributes(addr: u64, want: MairAttribute) -> Result<(), BootError> {
+    match arch::stage1_read_attributes(addr) {
+        Some(got) if got == want.0 => Ok(()),
+        got => Err(mmu_error(addr, MmuProblem::Attributes { want: want.0, got })),
+    }
 }
 
 /// Maps `range` (rounded out to 4 KiB pages) with `flags`.
