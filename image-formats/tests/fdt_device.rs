@@ -4,7 +4,7 @@
 mod fdt_support;
 
 use fdt_support::dtc;
-use image_formats::fdt::{device_at, first_compatible, summarize, Fdt, FdtErrorKind};
+use image_formats::fdt::{device_at, first_device, summarize, Fdt, FdtErrorKind};
 use image_formats::MemRange;
 
 /// A Raspberry Pi 3 shaped tree: UARTs on a 1/1-cell VideoCore bus that `/soc`'s `ranges`
@@ -77,14 +77,19 @@ fn unreachable_and_disabled_nodes_are_no_devices() {
 }
 
 #[test]
-fn first_compatible_is_in_blob_order_and_skips_disabled_nodes() {
+fn first_device_is_in_blob_order_and_skips_disabled_nodes() {
     let blob = dtc(SOC);
     let fdt = Fdt::new(&blob).unwrap();
-    let first = first_compatible(&fdt, &["brcm,bcm2835-aux-uart", "arm,pl011"]).unwrap();
+    let any = |list: &'static [&'static str]| {
+        move |d: &image_formats::fdt::Device| list.iter().any(|c| d.is_compatible(c))
+    };
+    let first = first_device(&fdt, any(&["brcm,bcm2835-aux-uart", "arm,pl011"])).unwrap();
     assert_eq!(first.map(|d| d.reg.base), Some(0x3f20_1000));
-    let nested = first_compatible(&fdt, &["brcm,bcm2835-pm-wdt"]).unwrap();
+    let nested = first_device(&fdt, any(&["brcm,bcm2835-pm-wdt"])).unwrap();
     assert_eq!(nested.map(|d| d.reg.base), Some(0x3f10_0000));
-    assert_eq!(first_compatible(&fdt, &["acme,uart", "acme,rtc"]).unwrap(), None);
+    assert_eq!(first_device(&fdt, any(&["acme,uart", "acme,rtc"])).unwrap(), None);
+    let past = first_device(&fdt, |d| d.reg.base > 0x3f20_1000).unwrap();
+    assert_eq!(past.map(|d| d.compatible), Some("brcm,bcm2835-aux-uart"));
 }
 
 #[test]

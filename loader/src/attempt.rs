@@ -122,7 +122,7 @@ fn machine<'f>(found: &'f Found) -> Machine<'f, 'static> {
         image: MemRange { base: found.me.base, size: found.me.size },
         resident: found.resident,
         bundle: MemRange { base: found.bundle_base, size: found.bundle.total_size() as u64 },
-        console: crate::console::pl011_base().map(|base| MemRange { base, size: 0x1000 }),
+        console: crate::console::uart().map(|uart| uart.reg),
         entry_el: found.me.entry_el as u8,
     }
 }

@@ -7,7 +7,7 @@ use crate::error::BootError;
 use crate::given::{Given, Springboard};
 use crate::options::Options;
 use crate::state_page::StatePage;
-use crate::{arch, attempt, say};
+use crate::{attempt, power, say};
 use image_formats::bundle::Bundle;
 use image_formats::bundle::DEFAULT_BOOTLIMIT;
 use image_formats::fdt::{Fdt, Summary};
@@ -136,7 +136,7 @@ fn finished(found: &Found, page: &mut StatePage) -> ! {
     let failed = print_outcomes(found, &page.state, "sequence");
     say!("sequence: finished, {failed} of {} entries did not pass", found.bundle.entry_count());
     page.commit();
-    arch::system_off(crate::conduit())
+    power::off()
 }
 
 /// Prints each entry's outcome in `record`, each line starting with `prefix`, and returns how

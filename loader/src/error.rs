@@ -56,7 +56,8 @@ pub enum BootError {
         /// The index asked for.
         index: usize,
     },
-    /// `/chosen/stdout-path` names a UART that cannot be used (reported on the board's UART).
+    /// `/chosen/stdout-path` names a UART where nothing answers (reported on another UART the
+    /// DTB describes, if there is one).
     Console {
         /// Its base address.
         base: u64,
@@ -209,11 +210,9 @@ impl fmt::Display for BootError {
             Self::MissingRecord { what, index } => {
                 write!(f, "the bundle's tables refer to {what} {index}, which it does not have")
             }
-            Self::Console { base, what } => write!(
-                f,
-                "/chosen/stdout-path names a PL011 at {base:#x} that {what}; this report is on \
-                the board's UART"
-            ),
+            Self::Console { base, what } => {
+                write!(f, "/chosen/stdout-path names a UART at {base:#x} that {what}")
+            }
             Self::StackOverflow { size } => {
                 write!(f, "the loader's {size}-byte stack overflowed into .bss")
             }

@@ -4,8 +4,10 @@
 //! prints one line saying what it found.
 
 use crate::console::{self, Size};
+use crate::console_pick::{self, Passed, Pick};
 use crate::error::BootError;
-use crate::{arch, console_pick, dtb, say};
+use crate::power::Way;
+use crate::{arch, dtb, say};
 use image_formats::boot::{self, Refusal};
 use image_formats::fdt::{self, Fdt, Summary};
 use image_formats::MemRange;
@@ -47,11 +49,16 @@ impl Given {
         let image = me.image();
         let found = dtb::find(x0, boards::DEFAULT, image)?;
         let summary = fdt::summarize(&found.fdt).map_err(BootError::Dtb)?;
-        let board = summary.compatible.and_then(boards::by_compatible).unwrap_or(boards::DEFAULT);
-        if let Some(conduit) = summary.psci_method.and_then(arch::Conduit::from_method) {
-            crate::set_conduit(conduit);
+        let board = summary.compatible.and_then(boards::by_compatible).unwrap_or(&boards::GENERIC);
+        let power = Way::of(summary.psci_method, &found.fdt).map_err(BootError::Dtb)?;
+        power.adopt();
+        let pick = console_pick::pick(&summary, &found.fdt, image).map_err(BootError::Dtb)?;
+        if let Some(uart) = pick.uart {
+            // SAFETY: the DTB describes this UART, it answered a probe read and lies outside
+            // memory and springboard's image (`console_pick`); springboard is the only
+            // software running.
+            unsafe { console::start(uart) };
         }
-        let console = start_console(&summary, board, image)?;
         say!(
             "springboard {} entered at EL{}, image {:#x}..{:#x} ({})",
             env!("CARGO_PKG_VERSION"),
@@ -60,25 +67,22 @@ impl Given {
             me.base + me.size,
             Size(me.size)
         );
-        if let Some(refused) = console.refused {
-            say!(
-                "console: /chosen/stdout-path names a PL011 at {:#x}, which lies in {}: refused, \
-                using the board's UART at {:#x}",
-                refused.base,
-                refused.lies_in,
-                console.base
-            );
-        }
+        say_console(&summary, &pick)?;
         say!(
-            "fdt: {:#x} ({}, from {}), compatible \"{}\", board {}",
+            "fdt: {:#x} ({}, from {}), compatible \"{}\", board {}, power-off: {}",
             found.addr,
             Size(found.fdt.totalsize() as u64),
             found.source,
             summary.compatible.unwrap_or("?"),
-            board.name
+            board.name,
+            power.name()
         );
-        let dram = summary.memory.iter().next().copied().ok_or(Refusal::NoMemory)?;
-        say!("memory: {:#x}..{:#x} ({})", dram.base, dram.end(), Size(dram.size));
+        let mut banks = summary.memory.iter();
+        let first = *banks.next().ok_or(Refusal::NoMemory)?;
+        say!("memory: {:#x}..{:#x} ({})", first.base, first.end(), Size(first.size));
+        for bank in banks {
+            say!("memory: {:#x}..{:#x} ({}), not used", bank.base, bank.end(), Size(bank.size));
+        }
         let dtb_range = MemRange { base: found.addr, size: found.fdt.totalsize() as u64 };
         let resident = boot::resident_region(&summary, image, dtb_range, board.resident_size)?;
         Ok(Given { me, dtb: found.fdt, dtb_addr: found.addr, summary, resident })
@@ -96,17 +100,30 @@ impl Given {
     }
 }
 
-/// Makes the console the PL011 that `/chosen/stdout-path` names, unless it is refused
-/// ([`console_pick`]); else the board's UART.
-fn start_console(
-    summary: &Summary,
-    board: &boards::Board,
-    image: MemRange,
-) -> Result<console_pick::Pick, BootError> {
-    let pick = console_pick::pick(summary, board, image);
-    let base = pick.as_ref().map_or(board.uart.base, |p| p.base);
-    // SAFETY: the DTB names this PL011 as the console and it answered outside memory, or it is
-    // the board description's own UART; springboard is the only software running.
-    unsafe { console::use_pl011(base) };
-    pick
+/// Says which UART is the console and, when it is not `stdout-path`'s, why; fails when
+/// `stdout-path`'s UART does not answer (reported on the other UART, if there is one).
+fn say_console(summary: &Summary, pick: &Pick) -> Result<(), BootError> {
+    let path = summary.stdout_path.unwrap_or("(none)");
+    match pick.passed {
+        None => {}
+        Some(Passed::NoDevice) => {
+            say!("console: /chosen/stdout-path \"{path}\" names no UART the CPU reaches")
+        }
+        Some(Passed::NoDriver { compatible }) => say!(
+            "console: /chosen/stdout-path names a \"{compatible}\", which springboard cannot \
+            drive"
+        ),
+        Some(Passed::OverMemory { base, lies_in }) => say!(
+            "console: /chosen/stdout-path names a UART at {base:#x}, which lies in {lies_in}: \
+            refused"
+        ),
+        Some(Passed::Silent { .. }) => {}
+    }
+    if let Some(uart) = pick.uart {
+        say!("console: {} at {:#x}", uart.kind.name(), uart.reg.base);
+    }
+    match pick.passed {
+        Some(Passed::Silent { base, what }) => Err(BootError::Console { base, what }),
+        _ => Ok(()),
+    }
 }

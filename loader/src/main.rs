@@ -6,8 +6,8 @@
 //! step a line. What it decides — where things may be read, what the kernel is told, where
 //! everything goes, how the CPU is entered — is `image_formats::boot`, a pure model tested on
 //! the host; the loader reads, copies and writes only what that model allows. Any failure
-//! ends in [`fail`]: one `springboard: error:` line and a PSCI power-off, never a jump into an
-//! image that failed a check.
+//! ends in [`fail`]: one `springboard: error:` line and a power-off (`power`), never a jump
+//! into an image that failed a check.
 #![no_std]
 #![no_main]
 
@@ -30,6 +30,7 @@ mod mmu;
 mod options;
 mod page_pool;
 mod poc;
+mod power;
 mod stack;
 mod state_page;
 
@@ -90,23 +91,6 @@ fn image_size() -> u64 {
     ptr as u64
 }
 
-/// Whether PSCI is reached with `hvc` instead of `smc` (from the DTB's `/psci/method`).
-static PSCI_HVC: AtomicBool = AtomicBool::new(false);
-
-/// Records how PSCI is reached, for [`fail`].
-pub fn set_conduit(conduit: arch::Conduit) {
-    PSCI_HVC.store(conduit == arch::Conduit::Hvc, Ordering::Relaxed);
-}
-
-/// How PSCI is reached, as recorded by [`set_conduit`].
-pub fn conduit() -> arch::Conduit {
-    if PSCI_HVC.load(Ordering::Relaxed) {
-        arch::Conduit::Hvc
-    } else {
-        arch::Conduit::Smc
-    }
-}
-
 /// Set by the first [`fail`]: a second one (an abort or panic while reporting) powers off at
 /// once instead of reporting again.
 static FAILING: AtomicBool = AtomicBool::new(false);
@@ -114,15 +98,12 @@ static FAILING: AtomicBool = AtomicBool::new(false);
 /// Prints `springboard: error: <detail>` once and powers the machine off.
 pub fn fail(detail: fmt::Arguments) -> ! {
     if FAILING.swap(true, Ordering::Relaxed) {
-        arch::system_off(conduit())
+        power::off()
     }
-    if console::pl011_base().is_none() {
-        // SAFETY: no DTB named a console; the board's own UART is the only place to report to.
-        unsafe { console::use_pl011(boards::DEFAULT.uart.base) };
-    }
+    // Before a DTB has named a UART there is no console, and the line goes nowhere.
     say!("error: {detail}");
     say!("powering off");
-    arch::system_off(conduit())
+    power::off()
 }
 
 #[panic_handler]

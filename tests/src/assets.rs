@@ -4,6 +4,7 @@
 
 use std::path::{Path, PathBuf};
 
+use springboard_host::boards::Board;
 use springboard_host::{Entry, Manifest, Pack};
 
 pub use springboard_host::Kernel;
@@ -25,6 +26,8 @@ pub struct Assets {
     pub kexec_initramfs: PathBuf,
     /// Debian's `u-boot-qemu` `u-boot.bin`.
     pub uboot: PathBuf,
+    /// The assets manifest, for the boards' DTBs.
+    pub manifest: Manifest,
     /// A scratch folder for bundles, logs and transcripts.
     pub work: PathBuf,
 }
@@ -52,7 +55,8 @@ impl Assets {
                 .unwrap_or_else(|e| panic!("{e:#}"))
                 .to_path_buf(),
             uboot: manifest.uboot().unwrap_or_else(|e| panic!("{e:#}")).to_path_buf(),
-            kernels: manifest.kernels,
+            kernels: manifest.kernels.clone(),
+            manifest,
             work,
         }
     }
@@ -63,6 +67,11 @@ impl Assets {
             .iter()
             .find(|k| k.label == label)
             .unwrap_or_else(|| panic!("no kernel '{label}' in the assets manifest"))
+    }
+
+    /// The DTB `board` boots with (`None`: QEMU makes it).
+    pub fn dtb(&self, board: &Board) -> Option<PathBuf> {
+        board.dtb_from(&self.manifest).unwrap_or_else(|e| panic!("{e:#}")).map(Path::to_path_buf)
     }
 
     /// A path in the work folder.

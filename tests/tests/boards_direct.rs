@@ -6,8 +6,6 @@
 
 use qemu_tests::{Assets, Qemu, Run, USERSPACE};
 use springboard_host::boards::{Board, RASPI3B, VERSAL, ZCU102};
-use springboard_host::Manifest;
-use std::path::PathBuf;
 use std::time::Duration;
 
 /// Under TCG, with other tests on the same two cores, a board boot takes 5–30 s.
@@ -15,20 +13,13 @@ const TIMEOUT: Duration = Duration::from_secs(180);
 /// What Linux prints when `poweroff` finds no way to power the board off; QEMU then runs on.
 const HALTED: &str = "reboot: System halted";
 
-/// The DTB a board boots with, from the assets manifest.
-fn dtb(board: &Board) -> Option<PathBuf> {
-    let dir = std::env::var_os("SPRINGBOARD_ASSETS").expect("SPRINGBOARD_ASSETS is set");
-    let manifest = Manifest::read(&PathBuf::from(dir)).unwrap_or_else(|e| panic!("{e:#}"));
-    board.dtb_from(&manifest).unwrap_or_else(|e| panic!("{e:#}")).map(PathBuf::from)
-}
-
 /// Boots the generic kernel on `board` with `memory`, waiting for the `before` milestones, the
 /// userspace marker and the `after` ones, in that order, and for QEMU to exit with status 0.
 fn boots_directly(board: &Board, memory: &str, before: &[&str], after: &[&str]) -> Run {
     let assets = Assets::get();
     let kernel = assets.kernel("6.1-generic");
     let machine = board
-        .machine_with_memory(memory, dtb(board).as_deref())
+        .machine_with_memory(memory, assets.dtb(board).as_deref())
         .unwrap_or_else(|e| panic!("{e:#}"))
         .kernel(&kernel.path)
         .initrd(&assets.initramfs)

@@ -53,11 +53,11 @@ pub fn device_at<'a>(fdt: &Fdt<'a>, path: &str) -> Result<Option<Device<'a>>, Fd
     line.device()
 }
 
-/// The first enabled device, in blob order, compatible with one of `compatibles` and
-/// reachable from the CPU.
-pub fn first_compatible<'a>(
+/// The first enabled device, in blob order, that the CPU can reach and `accept` takes.
+/// Nodes deeper than [`MAX_DEPTH`] are not visited.
+pub fn first_device<'a>(
     fdt: &Fdt<'a>,
-    compatibles: &[&str],
+    accept: impl Fn(&Device<'a>) -> bool,
 ) -> Result<Option<Device<'a>>, FdtError> {
     // Depth-first, in blob order: `stack[i]` holds the children of `line`'s node i still to
     // visit.
@@ -75,7 +75,7 @@ pub fn first_compatible<'a>(
         line.len = depth;
         line.push(child)?;
         if let Some(device) = line.device()? {
-            if compatibles.iter().any(|c| device.is_compatible(c)) {
+            if accept(&device) {
                 return Ok(Some(device));
             }
         }

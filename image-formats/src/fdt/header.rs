@@ -12,6 +12,8 @@ pub const HEADER_LEN: usize = 40;
 
 /// The header magic, `0xd00dfeed` (5.2).
 pub const MAGIC: u32 = 0xd00d_feed;
+/// Offset in the header of `totalsize`, the blob's size in bytes (5.2).
+pub const TOTALSIZE_OFFSET: usize = offset_of!(RawHeader, totalsize);
 
 /// The version this module reads and writes (5.2: "version 17").
 pub(crate) const VERSION: u32 = 17;

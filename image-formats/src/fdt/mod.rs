@@ -48,9 +48,9 @@ mod writer;
 
 pub use blob::Fdt;
 pub use cells::{u32_cells, u64_cells};
-pub use device::{device_at, first_compatible, Device, MAX_DEPTH};
+pub use device::{device_at, first_device, Device, MAX_DEPTH};
 pub use error::{Block, FdtError, FdtErrorKind};
-pub use header::{HEADER_LEN, MAGIC};
+pub use header::{HEADER_LEN, MAGIC, TOTALSIZE_OFFSET};
 pub use node::{Children, Node, Properties, RegIter};
 pub use patch::{patch, patched_size_bound, Edits, Reservation};
 pub use range::RangeList;

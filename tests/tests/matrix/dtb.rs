@@ -54,16 +54,17 @@ fn memreserve(dtb: &Path, base: u64, size: u64) {
 }
 
 #[test]
-fn stdout_path_naming_a_uart_inside_dram_is_refused_and_the_board_uart_used() {
+fn stdout_path_naming_a_uart_inside_dram_is_refused_and_the_dtbs_other_uart_used() {
     let dtb = qemu_dtb("dtb-uart-in-dram");
     uart_at(&dtb, DRAM.0 + 0x10_0000);
     let qemu = virt("dtb-uart-in-dram").dtb(&dtb).initrd(real_bundle());
     let run = boots(qemu, &["console:", "CPU: All CPU(s) started at EL2"]);
     line_says(&run, "console:", &["refused", "0x40100000"]);
+    run.assert_has("springboard: console: PL011 at 0x9000000");
 }
 
 #[test]
-fn stdout_path_naming_a_uart_where_nothing_answers_is_reported_on_the_board_uart() {
+fn stdout_path_naming_a_uart_where_nothing_answers_is_reported_on_the_dtbs_other_uart() {
     // 0x0c000000 on `virt` is the platform bus: nothing is mapped there without
     // dynamic sysbus devices, so an access aborts.
     let dtb = qemu_dtb("dtb-uart-absent");

@@ -1,36 +1,47 @@
-//! The console: a PL011 found through `/chosen/stdout-path` (or the board's), written without
-//! locks or a heap so that panics and exception reports can always print.
+//! The console: the UART `/chosen/stdout-path` names (or another the DTB describes,
+//! `console_pick`), written without locks or a heap so that panics and exception reports can
+//! always print. Nothing is printed before a DTB has named a UART.
 //!
 //! Every line starts with `springboard: `; callers add a subsystem prefix (`fdt: `, `bundle: `).
 
-use arm_pl011_uart::{PL011Registers, Uart};
-use core::fmt::{self, Write};
-use core::ptr::NonNull;
-use core::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
-use safe_mmio::UniqueMmioPointer;
+mod uart;
 
-/// Physical (= virtual, MMU off) base of the PL011 in use; 0 before one is known.
-static UART_BASE: AtomicUsize = AtomicUsize::new(0);
+pub use uart::{Kind, Uart};
+
+use core::fmt::{self, Write};
+use core::sync::atomic::{AtomicBool, AtomicU64, AtomicU8, Ordering};
+use image_formats::MemRange;
+
+/// The UART in use: its kind (0 while there is none), base and size.
+static KIND: AtomicU8 = AtomicU8::new(0);
+static BASE: AtomicU64 = AtomicU64::new(0);
+static SIZE: AtomicU64 = AtomicU64::new(0);
 /// Set while a line is being written, so an abort taken meanwhile knows the console faulted.
 static PRINTING: AtomicBool = AtomicBool::new(false);
 /// Set once the console faulted: nothing is written any more.
 static SILENT: AtomicBool = AtomicBool::new(false);
 
-/// Sends console output to the PL011 at `base`.
+const KINDS: [Kind; 3] = [Kind::Pl011, Kind::MiniUart, Kind::Cadence];
+
+/// Sends console output to `uart`, after making it ready to transmit.
 ///
 /// # Safety
-/// `base` must be the register block of a PL011 that nothing else drives while springboard
-/// runs (the DTB's stdout device or the board's own UART).
-pub unsafe fn use_pl011(base: u64) {
-    UART_BASE.store(base as usize, Ordering::Relaxed);
+/// `uart` must be a register block of that kind which nothing else drives while springboard
+/// runs (the DTB's console, checked by `console_pick`).
+pub unsafe fn start(uart: Uart) {
+    // SAFETY: the caller's promise.
+    unsafe { uart.enable() };
+    let kind = KINDS.iter().position(|&k| k == uart.kind).unwrap_or(0) as u8 + 1;
+    BASE.store(uart.reg.base, Ordering::Relaxed);
+    SIZE.store(uart.reg.size, Ordering::Relaxed);
+    KIND.store(kind, Ordering::Relaxed);
 }
 
-/// The base address of the PL011 in use, if any.
-pub fn pl011_base() -> Option<u64> {
-    match UART_BASE.load(Ordering::Relaxed) {
-        0 => None,
-        base => Some(base as u64),
-    }
+/// The UART in use, if any.
+pub fn uart() -> Option<Uart> {
+    let kind = *KINDS.get(usize::from(KIND.load(Ordering::Relaxed)).checked_sub(1)?)?;
+    let reg = MemRange::new(BASE.load(Ordering::Relaxed), SIZE.load(Ordering::Relaxed));
+    Some(Uart { kind, reg })
 }
 
 /// Whether a console line is being written right now.
@@ -48,19 +59,18 @@ struct Console;
 
 impl Write for Console {
     fn write_str(&mut self, s: &str) -> fmt::Result {
-        let Some(regs) = NonNull::new(UART_BASE.load(Ordering::Relaxed) as *mut PL011Registers)
-        else {
+        let Some(uart) = uart() else {
             return Ok(());
         };
-        // SAFETY: `use_pl011`'s caller promised the block is a PL011 nobody else drives. This
-        // `Uart` lives only for this call; springboard runs on one CPU with interrupts masked,
-        // so no other `Uart` for the same block exists at the same time.
-        let mut uart = Uart::new(unsafe { UniqueMmioPointer::new(regs) });
         for (i, part) in s.split('\n').enumerate() {
-            if i > 0 {
-                uart.write_str("\r\n")?;
+            // SAFETY: `start`'s caller promised the block is such a UART nobody else drives;
+            // springboard runs on one CPU with interrupts masked, so this is the only writer.
+            unsafe {
+                if i > 0 {
+                    uart.write("\r\n");
+                }
+                uart.write(part);
             }
-            uart.write_str(part)?;
         }
         Ok(())
     }
