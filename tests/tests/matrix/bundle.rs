@@ -6,27 +6,27 @@ use crate::common::{
     get_u32, get_u64, image, line_says, put_u32, put_u64, refuses, tiny_bundle, virt, write,
     GOOD_FLAGS,
 };
+use core::mem::offset_of;
 use image_formats::bundle::layout::{
-    entry_field, payload_field, ENTRY_RECORD_SIZE, HEADER_CRC_OFFSET, HEADER_SIZE,
+    entry_field, RawHeader, RawPayload, ENTRY_RECORD_SIZE, HEADER_CRC_OFFSET, HEADER_SIZE,
     PAYLOAD_RECORD_SIZE,
 };
 use image_formats::bundle::{BundleBuilder, EntrySpec, PayloadKind};
 
-/// Header fields (bundle format v1, `image-formats/src/bundle/layout.rs`).
-const VERSION: usize = 0x08;
-const TOTAL_SIZE: usize = 0x10;
-const PAYLOAD_TABLE: usize = 0x18;
-const ENTRY_TABLE: usize = 0x20;
-const PAYLOAD_COUNT: usize = 0x28;
-const ENTRY_COUNT: usize = 0x2c;
-const FLAGS: usize = 0x30;
-const SIGNATURE_OFFSET: usize = 0x38;
-const SIGNATURE_SIZE: usize = 0x40;
-/// Payload record fields.
-const P_KIND: usize = payload_field::KIND as usize;
-const P_OFFSET: usize = payload_field::OFFSET as usize;
-/// `size` follows `offset` (`RawPayload`).
-const P_SIZE: usize = P_OFFSET + 8;
+/// Header fields (bundle format v1, `RawHeader`).
+const VERSION: usize = offset_of!(RawHeader, version);
+const TOTAL_SIZE: usize = offset_of!(RawHeader, total_size);
+const PAYLOAD_TABLE: usize = offset_of!(RawHeader, payload_table_offset);
+const ENTRY_TABLE: usize = offset_of!(RawHeader, entry_table_offset);
+const PAYLOAD_COUNT: usize = offset_of!(RawHeader, payload_count);
+const ENTRY_COUNT: usize = offset_of!(RawHeader, entry_count);
+const FLAGS: usize = offset_of!(RawHeader, flags);
+const SIGNATURE_OFFSET: usize = offset_of!(RawHeader, signature_offset);
+const SIGNATURE_SIZE: usize = offset_of!(RawHeader, signature_size);
+/// Payload record fields (`RawPayload`).
+const P_KIND: usize = offset_of!(RawPayload, kind);
+const P_OFFSET: usize = offset_of!(RawPayload, offset);
+const P_SIZE: usize = offset_of!(RawPayload, size);
 /// Entry record fields.
 const E_NAME: usize = entry_field::NAME as usize;
 const E_KERNEL: usize = entry_field::KERNEL as usize;
