@@ -6,6 +6,8 @@ use std::path::PathBuf;
 use anyhow::{bail, Result};
 use clap::{ArgMatches, Args, Command, FromArgMatches};
 
+use super::target::{Choice, Handoff};
+
 /// The options of `springboard swap` as clap parses them; [`SwapArgs`] adds their order.
 #[derive(Debug, Args)]
 #[command(after_help = "\
@@ -17,10 +19,18 @@ row and the sequence goes on. The exit status is non-zero when any kernel failed
   springboard swap --kernel vmlinuz-6.1 --kernel vmlinuz-6.12 --test check.sh \\
       --json results.json --junit results.xml
 
-A --cmdline after a --kernel adds words to that kernel's command line (after
-'console=ttyAMA0 panic=-1 sbtest.swap=1'). The test script runs as /test.sh under /bin/sh with
-busybox's applets on PATH; exit status 0 is a pass. The guest pieces come from `cargo xtask
-setup` (--assets: the kexec guest initramfs) and `cargo xtask build` (--firmware).")]
+  springboard swap --machine versal --kernel vmlinuz-6.1 --kernel vmlinuz-6.1-cloud
+
+A --cmdline after a --kernel adds words to that kernel's command line (after the board's
+console, e.g. 'console=ttyAMA0 panic=-1 sbtest.swap=1' on virt, and 'springboard.handoff=el1'
+with --handoff el1). The test script runs as /test.sh under /bin/sh with busybox's applets on
+PATH; exit status 0 is a pass. The guest pieces come from `cargo xtask setup` (--assets: the
+kexec guest initramfs, and the DTB of a board that needs one) and `cargo xtask build`
+(--firmware).
+
+Machines (--machine): virt (QEMU's DTB, -cpu cortex-a57 unless --cpu), raspi3b (Debian's
+bcm2837-rpi-3-b.dtb, 1G, 4 CPUs), versal (xlnx-versal-virt with QEMU's DTB, 2G or 4G, 4 CPUs),
+zcu102 (Debian's zcu102 DTB patched for QEMU, 2G or 1G, 4 CPUs).")]
 pub struct SwapFlags {
     /// A kernel `Image` to boot and test; repeat for each kernel, in the order to boot them.
     #[arg(long, value_name = "FILE", required = true)]
@@ -36,15 +46,28 @@ pub struct SwapFlags {
     /// kernel passes when it reaches userspace.
     #[arg(long, value_name = "SCRIPT")]
     pub test: Option<PathBuf>,
-    /// QEMU CPU model (`-cpu`): cortex-a57 boots non-VHE kernels, `max,pauth-impdef=on` VHE.
-    #[arg(long, value_name = "MODEL", default_value = "cortex-a57")]
-    pub cpu: String,
-    /// Number of CPUs (`-smp`).
-    #[arg(long, value_name = "N", default_value_t = 1)]
-    pub smp: u32,
-    /// Guest memory (`-m`).
-    #[arg(long, value_name = "SIZE", default_value = "1G")]
-    pub memory: String,
+    /// The QEMU machine, one of springboard's boards: virt, raspi3b, versal, zcu102.
+    #[arg(long, value_name = "NAME", default_value = "virt")]
+    pub machine: String,
+    /// The board's DTB, for a board that boots with a DTB of its own (raspi3b, zcu102);
+    /// default: the one --assets' manifest lists for the board.
+    #[arg(long, value_name = "FILE")]
+    pub dtb: Option<PathBuf>,
+    /// The level springboard enters every kernel at: el2 (through its stub, KVM available) or
+    /// el1 (the stub stays resident at EL2 and serves the kernel's PSCI calls).
+    #[arg(long, value_name = "LEVEL", value_enum, default_value_t = Handoff::El2)]
+    pub handoff: Handoff,
+    /// QEMU CPU model (`-cpu`), on a board that lets it be chosen (virt: cortex-a57 by
+    /// default, non-VHE; `max,pauth-impdef=on` boots VHE kernels).
+    #[arg(long, value_name = "MODEL")]
+    pub cpu: Option<String>,
+    /// Number of CPUs (`-smp`); default: the board's (1 on virt, 4 on the others).
+    #[arg(long, value_name = "N")]
+    pub smp: Option<u32>,
+    /// Guest memory (`-m`), one of the sizes the board is known to boot with; default: the
+    /// board's first (1G on virt).
+    #[arg(long, value_name = "SIZE")]
+    pub memory: Option<String>,
     /// Seconds one kernel may take from springboard starting it to the next start; past it
     /// the runner resets the machine and the kernel's row fails. The test script gets three
     /// quarters of it.
@@ -73,6 +96,20 @@ pub struct SwapFlags {
     /// The QEMU program.
     #[arg(long, value_name = "PROGRAM", default_value = "qemu-system-aarch64")]
     pub qemu: String,
+}
+
+impl SwapFlags {
+    /// What the flags say about the machine.
+    pub fn choice(&self) -> Choice<'_> {
+        Choice {
+            board: &self.machine,
+            dtb: self.dtb.as_deref(),
+            cpu: self.cpu.as_deref(),
+            smp: self.smp,
+            memory: self.memory.as_deref(),
+            program: &self.qemu,
+        }
+    }
 }
 
 /// One kernel to boot and its extra command-line words.

@@ -13,19 +13,24 @@ use std::path::{Path, PathBuf};
 use anyhow::{Context, Result};
 use image_formats::bundle::NAME_LEN;
 use image_formats::cpio::Cpio;
-use springboard_host::protocol::{
-    BASE_CMDLINE, GUEST_SPRINGBOARD, GUEST_TEST, SWAP_SWITCH, TEST_TIMEOUT_WORD,
-};
+use springboard_host::boards::Board;
+use springboard_host::protocol::{GUEST_SPRINGBOARD, GUEST_TEST, SWAP_SWITCH, TEST_TIMEOUT_WORD};
 use springboard_host::Manifest;
 
 use super::args::KernelArg;
+use super::target::Handoff;
 use crate::pack::{self, EntryArgs};
 use crate::show;
 
-/// The kernel command line every entry starts with: `console=ttyAMA0 panic=-1` (so a
-/// panicking kernel resets the machine into springboard at once) and the agent's switch.
-pub fn base_cmdline() -> String {
-    format!("{BASE_CMDLINE} {SWAP_SWITCH}")
+/// The kernel command line every entry starts with: the board's console and `panic=-1` (so a
+/// panicking kernel resets the machine into springboard at once), the agent's switch, and
+/// `springboard.handoff=el1` when the kernels are to be entered at EL1.
+pub fn base_cmdline(board: &Board, handoff: Handoff) -> String {
+    let line = format!("{} {SWAP_SWITCH}", board.cmdline());
+    match handoff.word() {
+        Some(word) => format!("{line} {word}"),
+        None => line,
+    }
 }
 
 /// The kexec guest initramfs named by `assets/manifest.txt`.
@@ -71,9 +76,14 @@ pub fn entry_name(index: usize, kernel: &Path) -> String {
     show::truncate_name(&name, NAME_LEN).to_string()
 }
 
-/// The bundle: one entry per kernel, each with the agent initramfs at `initrd` and the base
-/// command line plus the kernel's own words and the test script's time limit.
-pub fn bundle(kernels: &[KernelArg], initrd: &Path, test_seconds: u64) -> Result<Vec<u8>> {
+/// The bundle: one entry per kernel, each with the agent initramfs at `initrd` and the `base`
+/// command line plus the test script's time limit and the kernel's own words.
+pub fn bundle(
+    kernels: &[KernelArg],
+    initrd: &Path,
+    base: &str,
+    test_seconds: u64,
+) -> Result<Vec<u8>> {
     let entries: Vec<EntryArgs> = kernels
         .iter()
         .enumerate()
@@ -81,7 +91,7 @@ pub fn bundle(kernels: &[KernelArg], initrd: &Path, test_seconds: u64) -> Result
             name: entry_name(i, &k.path),
             kernel: k.path.clone(),
             initrd: Some(initrd.to_path_buf()),
-            cmdline: Some(cmdline(&k.cmdline, test_seconds)),
+            cmdline: Some(cmdline(base, &k.cmdline, test_seconds)),
             dtb: None,
             fallback: None,
             bootlimit: None,
@@ -91,8 +101,8 @@ pub fn bundle(kernels: &[KernelArg], initrd: &Path, test_seconds: u64) -> Result
 }
 
 /// One kernel's command line.
-fn cmdline(extra: &str, test_seconds: u64) -> String {
-    let mut line = format!("{} {TEST_TIMEOUT_WORD}{test_seconds}", base_cmdline());
+fn cmdline(base: &str, extra: &str, test_seconds: u64) -> String {
+    let mut line = format!("{base} {TEST_TIMEOUT_WORD}{test_seconds}");
     if !extra.trim().is_empty() {
         line = format!("{line} {}", extra.trim());
     }
@@ -125,9 +135,20 @@ mod tests {
         let long = entry_name(11, Path::new("vmlinuz-6.1.0-56-cloud-arm64-with a long tail"));
         assert_eq!(long.len(), NAME_LEN);
         assert!(long.starts_with("12-vmlinuz") && !long.contains(' '));
+    }
+
+    #[test]
+    fn each_entry_gets_the_boards_console_the_handoff_word_and_its_own_words() {
+        use springboard_host::boards::{RASPI3B, VIRT};
+        let virt = base_cmdline(&VIRT, Handoff::El2);
         assert_eq!(
-            cmdline(" init=/x ", 90),
+            cmdline(&virt, " init=/x ", 90),
             "console=ttyAMA0 panic=-1 sbtest.swap=1 sbtest.test-timeout=90 init=/x"
+        );
+        assert_eq!(
+            cmdline(&base_cmdline(&RASPI3B, Handoff::El1), "", 30),
+            "console=ttyS1,115200 panic=-1 sbtest.swap=1 springboard.handoff=el1 \
+             sbtest.test-timeout=30"
         );
     }
 }

@@ -18,6 +18,7 @@ mod qemu;
 mod reason;
 mod rows;
 mod table;
+mod target;
 
 pub use args::SwapArgs;
 
@@ -34,6 +35,7 @@ use rows::{Row, Table};
 /// Runs `springboard swap`; the final table goes to `out`, progress to stdout as it happens.
 pub fn run(args: &SwapArgs, out: &mut String) -> Result<()> {
     let flags = &args.flags;
+    let target = flags.choice().resolve(&flags.assets)?;
     let firmware = read(&flags.firmware)
         .context("springboard's image: run `cargo xtask build`, or pass --firmware")?;
     let guest = read(&assemble::guest_initramfs(&flags.assets)?)?;
@@ -45,20 +47,19 @@ pub fn run(args: &SwapArgs, out: &mut String) -> Result<()> {
     write(&initrd, &initramfs)?;
     let bundle = work.dir.join("swap.bundle");
     let test_seconds = (flags.timeout * 3 / 4).max(1);
-    let bytes = assemble::bundle(&args.kernels, &initrd, test_seconds)?;
+    let base = assemble::base_cmdline(target.board, flags.handoff);
+    let bytes = assemble::bundle(&args.kernels, &initrd, &base, test_seconds)?;
     write(&bundle, &bytes)?;
     let machine = SwapMachine {
-        program: &flags.qemu,
-        cpu: &flags.cpu,
-        smp: flags.smp,
-        memory: &flags.memory,
+        board: target.machine,
         firmware: &flags.firmware,
         bundle: &bundle,
         monitor: work.dir.join("monitor.sock"),
     };
     progress(&format!(
-        "{} kernels, bundle {}: {}",
+        "{} kernels on {}, bundle {}: {}",
         args.kernels.len(),
+        target.board.name,
         crate::show::size(bytes.len() as u64),
         machine.machine().command_line()
     ));

@@ -1,9 +1,10 @@
 //! Runs QEMU once for the whole sequence: reads its console line by line, hands each line to
 //! the caller, and resets the machine through QEMU's monitor when a kernel runs too long.
 //!
-//! The machine is `virt` with EL2 (`virtualization=on`) and no `-no-reboot`, so a kernel
-//! that panics (`panic=-1`) or is reset restarts springboard with RAM kept, and springboard's
-//! state page marks that kernel failed. The monitor listens on a unix socket in the work
+//! The machine is the board `--machine` names (`virt` with EL2 by default) without
+//! `-no-reboot`, so a kernel that panics (`panic=-1`) or is reset restarts springboard with RAM
+//! kept (QEMU loads springboard, the bundle and the DTB again; RAM is not cleared), and
+//! springboard's state page marks that kernel failed. The monitor listens on a unix socket in the work
 //! folder; `system_reset` is its HMP command.
 
 use std::io::{Read, Write};
@@ -24,14 +25,8 @@ const SEQUENCE: &str = "springboard.sequence";
 
 /// The QEMU machine of a swap run.
 pub struct SwapMachine<'a> {
-    /// The QEMU program.
-    pub program: &'a str,
-    /// `-cpu`.
-    pub cpu: &'a str,
-    /// `-smp`.
-    pub smp: u32,
-    /// `-m`.
-    pub memory: &'a str,
+    /// The board's machine (program, `-M`, `-cpu`, `-smp`, `-m`, serial ports, DTB).
+    pub board: Machine,
     /// springboard's image (`-kernel`).
     pub firmware: &'a Path,
     /// The bundle (`-initrd`).
@@ -53,13 +48,11 @@ pub enum Next {
 }
 
 impl SwapMachine<'_> {
-    /// The machine: `virt` with EL2, the monitor on its socket, and a reset that restarts
+    /// The machine: the board's, the monitor on its socket, and a reset that restarts
     /// springboard instead of ending QEMU.
     pub fn machine(&self) -> Machine {
-        Machine::virt(self.cpu)
-            .program(self.program)
-            .memory(self.memory)
-            .smp(self.smp)
+        self.board
+            .clone()
             .monitor_socket(&self.monitor)
             .reboot_on_reset()
             .kernel(self.firmware)
@@ -72,11 +65,9 @@ impl SwapMachine<'_> {
     /// status, or `None` when it was killed.
     pub fn run(&self, mut watch: impl FnMut(Option<&str>) -> Next) -> Result<Option<ExitStatus>> {
         let _ = std::fs::remove_file(&self.monitor);
-        let mut child = self
-            .machine()
-            .command()
-            .spawn()
-            .with_context(|| format!("starting {} (install qemu-system-arm)", self.program))?;
+        let mut child = self.machine().command().spawn().with_context(|| {
+            format!("starting {} (install qemu-system-arm)", self.board.program)
+        })?;
         let lines = Console::start(&mut child);
         let mut done_at: Option<Instant> = None;
         loop {
