@@ -30,8 +30,12 @@ pub const FILE_NAME: &str = "kexec-initramfs.cpio";
 /// exit=N`, and kexecs the bare `/boot/springboard.bin` — no `--initrd`: springboard finds the
 /// bundle it kept resident — with `springboard.result=pass|fail`. If kexec fails it resets the
 /// machine (`reboot -f`), which springboard counts as a failure without a report.
+///
+/// Before `poweroff -f` it loads the modules a board powers off through (`modules.rs`), as
+/// the plain test initramfs does, so that `poweroff` ends QEMU on `raspi3b` too.
 fn init() -> String {
     use protocol::*;
+    let load_modules = super::modules::load_script();
     format!(
         r#"#!/bin/sh
 bb=/bin/busybox
@@ -86,14 +90,16 @@ case " $cmdline " in
     $bb reboot -f
     ;;
 esac
-$bb poweroff -f
+{load_modules}$bb poweroff -f
 "#
     )
 }
 
 /// Writes `dir/kexec-initramfs.cpio` when its bytes would change and returns its path. The
 /// unpacked packages stay in `dir/kexec-root`, so a run that finds them asks apt nothing.
-pub fn build(dir: &Path) -> Result<PathBuf> {
+/// `appended` (the modules' archive, `modules.rs`) follows the main archive; Linux unpacks
+/// both.
+pub fn build(dir: &Path, appended: &[u8]) -> Result<PathBuf> {
     let out = dir.join(FILE_NAME);
     let staging = dir.join("kexec-root");
     let files = shared_libs::collect(KEXEC_PACKAGE, KEXEC, &dir.join("debs"), &staging)?;
@@ -106,14 +112,18 @@ pub fn build(dir: &Path) -> Result<PathBuf> {
         cpio.file(path, 0o755, bytes);
     }
     cpio.file("init", 0o755, init().as_bytes());
-    let bytes = cpio.finish();
+    let mut bytes = cpio.finish();
+    bytes.extend_from_slice(appended);
     let size = bytes.len() >> 10;
     if std::fs::read(&out).is_ok_and(|old| old == bytes) {
         println!("setup: {FILE_NAME} up to date ({size} KiB)");
     } else {
         std::fs::write(&out, &bytes).with_context(|| format!("writing {}", out.display()))?;
         let names: Vec<&str> = files.keys().map(String::as_str).collect();
-        println!("setup: {FILE_NAME} written ({size} KiB: busybox, {})", names.join(", "));
+        println!(
+            "setup: {FILE_NAME} written ({size} KiB: busybox, {}, board modules)",
+            names.join(", ")
+        );
     }
     Ok(out)
 }
@@ -158,6 +168,15 @@ mod tests {
         assert!(kexec < load && load < marker && marker < exec);
         assert!(init.contains("echo \"SPRINGBOARD-USERSPACE-OK uname=$($bb uname -r)\""));
         assert!(init.trim_end().ends_with("$bb poweroff -f"));
+    }
+
+    #[test]
+    fn init_loads_the_board_modules_just_before_powering_off() {
+        let init = init();
+        let load = init.find(&super::super::modules::load_script()).expect("loads the modules");
+        let off = init.rfind("$bb poweroff -f").expect("powers off");
+        assert!(init.rfind("esac").is_some_and(|esac| esac < load), "after the cases");
+        assert_eq!(load + super::super::modules::load_script().len(), off);
     }
 
     #[test]

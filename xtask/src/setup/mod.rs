@@ -12,7 +12,8 @@
 //!   kernel-files/<release>/       DTBs and modules from the generic kernel's package
 //!   dtbs/*.dtb                    the boards' DTBs, zcu102's patched for QEMU (dtbs.rs)
 //!   kexec-root/                   kexec-tools:arm64 and its libraries' packages, unpacked
-//!   kexec-initramfs.cpio          busybox + kexec and its libraries + /init (guest.rs)
+//!   kexec-initramfs.cpio          busybox + kexec and its libraries + /init (guest.rs), then
+//!                                 the board modules
 //! ```
 
 mod apt;
@@ -114,8 +115,9 @@ pub fn run() -> Result<Assets> {
     let files = kernel_files::KernelFiles::new(&dir, &kernels[0].release)?;
     let dtbs = dtbs::prepare(&dir, &files)?;
     let modules = modules::collect(&files)?;
-    let initramfs = initramfs::build(&dir, &modules::archive(&files.release, &modules))?;
-    let kexec_initramfs = guest::build(&dir)?;
+    let modules = modules::archive(&files.release, &modules);
+    let initramfs = initramfs::build(&dir, &modules)?;
+    let kexec_initramfs = guest::build(&dir, &modules)?;
     let uboot = PathBuf::from(packages::UBOOT);
     let assets = Assets { dir, kernels, initramfs, kexec_initramfs, uboot, dtbs };
     let wrote = assets.manifest().write(&assets.dir)?;

@@ -1,4 +1,5 @@
-//! The kernel modules the test initramfs carries for the boards' sake: `bcm2835_wdt`, through
+//! The kernel modules the test initramfs and the kexec guest initramfs (`guest.rs`) carry for
+//! the boards' sake: `bcm2835_wdt`, through
 //! which Linux powers a Raspberry Pi off (without it, `poweroff` on `raspi3b` halts and QEMU
 //! keeps running), with every module it depends on.
 //!
@@ -6,7 +7,7 @@
 //! dependencies come from each module's own `.modinfo` section: NUL-separated `key=value`
 //! strings, one of them `depends=a,b` (Linux `scripts/mod/modpost.c` writes it).
 //!
-//! They go into a second cpio archive appended to the initramfs (Linux unpacks concatenated
+//! They go into a second cpio archive appended to each initramfs (Linux unpacks concatenated
 //! archives into one root), at `/lib/modules/<release>/`, with [`LOAD_ORDER`] listing them
 //! dependencies first; `/init` loads them from the folder of the running kernel's release, so
 //! a kernel of another release loads none.
