@@ -121,23 +121,20 @@ fn image_size(image: &[u8]) -> u64 {
 }
 
 #[test]
-fn without_a_dtb_anywhere_springboard_stops_with_no_dtb() {
+fn without_a_dtb_anywhere_springboard_powers_off_and_boots_nothing() {
     // Started as a bare-metal ELF at the base of DRAM, springboard gets x0 = 0 and QEMU loads
     // no DTB into DRAM (there is no room below the ELF), so the board's fallback address holds
-    // springboard's own header.
+    // springboard's own header. With no DTB, no UART is known: springboard says nothing and
+    // powers off through PSCI (QEMU exits with status 0) instead of hanging.
     let assets = Assets::get();
     let elf = assets.work_file("springboard-at-dram-base.elf");
     let image = std::fs::read(&assets.springboard).expect("reading springboard.bin");
     std::fs::write(&elf, elf_at(&image, 0x4000_0000)).expect("writing the ELF");
     let run = Qemu::virt("no-dtb", "cortex-a57")
         .kernel(&elf)
-        .forbid(&["springboard: bundle:", "springboard: fdt:", "Booting Linux"])
-        .expect(
-            &["springboard: error: no-dtb: no DTB at x0 = 0x0", "springboard: powering off"],
-            &assets.work,
-        );
-    assert_eq!(run.count("springboard: error:"), 1, "exactly one error line");
-    run.assert_has("nor at the board's 0x40000000");
+        .forbid(&["springboard:", "Booting Linux"])
+        .expect(&[], &assets.work);
+    assert!(run.lines.iter().all(|l| l.trim().is_empty()), "no console output at all");
 }
 
 /// A minimal ELF64 executable holding `image` at `base`, its memory size the Image header's
