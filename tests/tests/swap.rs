@@ -100,11 +100,12 @@ fn swap(name: &str, kernels: &[(&Path, &str)], extra: &[&str]) -> Swap {
     Swap { ok: output.status.success(), console: read(&console), junit: read(&junit), rows, stdout }
 }
 
-/// The two 6.1 kernels pass under `cpu` with `smp` CPUs, each kexec'ing springboard bare.
-fn two_kernels_pass(name: &str, cpu: &str, smp: &str, kvm: &str) -> Swap {
+/// The two 6.1 kernels pass with the `machine` options (`--cpu`, `--smp`, `--machine`), each
+/// kexec'ing springboard bare.
+fn two_kernels_pass(name: &str, machine: &[&str], kvm: &str) -> Swap {
     let assets = Assets::get();
     let (a, b) = (assets.kernel("6.1-generic"), assets.kernel("6.1-cloud"));
-    let run = swap(name, &[(&a.path, ""), (&b.path, "")], &["--cpu", cpu, "--smp", smp]);
+    let run = swap(name, &[(&a.path, ""), (&b.path, "")], machine);
     if !run.ok {
         run.fail("springboard swap failed");
     }
@@ -129,7 +130,8 @@ fn two_kernels_pass(name: &str, cpu: &str, smp: &str, kvm: &str) -> Swap {
 
 #[test]
 fn swap_runs_two_kernels_non_vhe_and_both_pass_at_el2() {
-    let run = two_kernels_pass("swap-nvhe", "cortex-a57", "1", "kvm [1]: Hyp mode initialized");
+    let machine = ["--cpu", "cortex-a57", "--smp", "1"];
+    let run = two_kernels_pass("swap-nvhe", &machine, "kvm [1]: Hyp mode initialized");
     let doc = roxmltree::Document::parse(&run.junit).expect("well-formed JUnit XML");
     let cases: Vec<_> = doc.descendants().filter(|n| n.has_tag_name("testcase")).collect();
     assert_eq!(cases.len(), 2);
@@ -138,13 +140,31 @@ fn swap_runs_two_kernels_non_vhe_and_both_pass_at_el2() {
 
 #[test]
 fn swap_runs_two_kernels_vhe_and_both_pass_at_el2() {
-    two_kernels_pass("swap-vhe", "max,pauth-impdef=on", "1", "kvm [1]: VHE mode initialized");
+    let machine = ["--cpu", "max,pauth-impdef=on", "--smp", "1"];
+    two_kernels_pass("swap-vhe", &machine, "kvm [1]: VHE mode initialized");
 }
 
 #[test]
 fn swap_with_two_cpus_kexecs_without_stuck_cpus() {
-    let run = two_kernels_pass("swap-smp2", "cortex-a57", "2", "kvm [1]: Hyp mode initialized");
+    let machine = ["--cpu", "cortex-a57", "--smp", "2"];
+    let run = two_kernels_pass("swap-smp2", &machine, "kvm [1]: Hyp mode initialized");
     assert_eq!(run.console.matches("SMP: Total of 2 processors activated").count(), 2);
+    assert!(!run.console.contains("CPUs are stuck in the kernel"), "{}", run.stdout);
+}
+
+#[test]
+fn swap_on_versal_kexecs_with_both_a72s_through_qemus_psci() {
+    // xlnx-versal-virt: QEMU's DTB, the PL011 at 0xff000000, DRAM at 0, PSCI over smc; Linux
+    // runs on the two A72s and takes the second offline through PSCI CPU_OFF before each kexec.
+    let run =
+        two_kernels_pass("swap-versal", &["--machine", "versal"], "kvm [1]: Hyp mode initialized");
+    assert!(run.stdout.contains("2 kernels on versal"), "{}", run.stdout);
+    assert!(run.stdout.contains("-M xlnx-versal-virt -m 2G -smp 4 "), "{}", run.stdout);
+    let console = "springboard: console: PL011 at 0xff000000";
+    assert_eq!(run.console.matches(console).count(), 3, "QEMU's start and two kexecs");
+    assert_eq!(run.console.matches("springboard: memory: 0x0..0x80000000").count(), 3);
+    assert_eq!(run.console.matches("smp: Brought up 1 node, 2 CPUs").count(), 2);
+    assert_eq!(run.console.matches("psci: CPU1 killed").count(), 2, "offlined for kexec");
     assert!(!run.console.contains("CPUs are stuck in the kernel"), "{}", run.stdout);
 }
 
