@@ -42,7 +42,11 @@ enum Task {
         qemu_filter: Option<String>,
     },
     /// Boot a real Debian kernel through springboard in QEMU and show the console.
-    Demo,
+    Demo {
+        /// The QEMU machine, one of the boards springboard is tested on.
+        #[arg(long, default_value = "virt", value_parser = demo::board_values())]
+        board: String,
+    },
     /// Measure one kernel swap through springboard against a plain kexec and a cold QEMU
     /// start, in guest counter ticks under `-icount` (a benchmark, not part of `test`);
     /// prints the ratios and writes target/bench/swap.json.
@@ -83,7 +87,7 @@ fn main() -> Result<()> {
         }
         Task::Build => build::run().map(|_| ()),
         Task::Test { qemu_filter } => test::run(qemu_filter.as_deref()),
-        Task::Demo => demo::run(),
+        Task::Demo { board } => demo::run(&board),
         Task::Bench { runs } => bench::run(runs),
         Task::Fuzz { seconds, target } => fuzz::run(seconds, target.as_deref()),
     }
