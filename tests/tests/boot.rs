@@ -10,8 +10,9 @@ const VHE: &str = "max,pauth-impdef=on";
 const KVM_NVHE: &str = "kvm [1]: Hyp mode initialized successfully";
 const KVM_VHE: &str = "kvm [1]: VHE mode initialized successfully";
 
-fn bundle_for(assets: &Assets, label: &str) -> PathBuf {
-    let out = assets.work_file(&format!("{label}.bundle"));
+/// The bundle of kernel `label` for the run `name` (one file per run: tests run in parallel).
+fn bundle_for(assets: &Assets, label: &str, name: &str) -> PathBuf {
+    let out = assets.work_file(&format!("{name}.bundle"));
     pack(assets, &assets.kernel(label).path, CMDLINE, &out);
     out
 }
@@ -34,9 +35,10 @@ fn milestones<'a>(kvm: &'a str, userspace: &'a str) -> Vec<&'a str> {
 fn boots_at_el2(label: &str, cpu: &str, kvm: &str) -> Run {
     let assets = Assets::get();
     let kernel = assets.kernel(label).clone();
-    let bundle = bundle_for(&assets, label);
+    let name = format!("{label}-{}", cpu.split(',').next().unwrap_or(cpu));
+    let bundle = bundle_for(&assets, label, &name);
     let userspace = format!("{USERSPACE}{}", kernel.release);
-    let run = Qemu::virt(&format!("{label}-{}", cpu.split(',').next().unwrap_or(cpu)), cpu)
+    let run = Qemu::virt(&name, cpu)
         .kernel(&assets.springboard)
         .initrd(&bundle)
         .expect(&milestones(kvm, &userspace), &assets.work);
@@ -92,7 +94,7 @@ fn kernel_sees_the_bundle_command_line_and_the_reserved_stub() {
 fn u_boot_booti_starts_springboard_and_the_kernel_reaches_userspace() {
     let assets = Assets::get();
     let kernel = assets.kernel("6.1-generic").clone();
-    let bundle = bundle_for(&assets, "6.1-generic");
+    let bundle = bundle_for(&assets, "6.1-generic", "u-boot");
     let userspace = format!("{USERSPACE}{}", kernel.release);
     let run = Qemu::virt("u-boot", NON_VHE)
         .arg(["-bios", &assets.uboot.display().to_string()])

@@ -58,17 +58,18 @@ fn milestones(el3: bool) -> Vec<String> {
     lines
 }
 
-fn payload_bundle(assets: &Assets) -> std::path::PathBuf {
+/// The payload's bundle for the run `name` (one file per run: tests run in parallel).
+fn payload_bundle(assets: &Assets, name: &str) -> std::path::PathBuf {
     let payload = std::env::var_os("SPRINGBOARD_PAYLOAD")
         .expect("SPRINGBOARD_PAYLOAD is not set: run the QEMU tests through `cargo xtask test`");
-    let out = assets.work_file("conformance.bundle");
+    let out = assets.work_file(&format!("{name}.bundle"));
     assets.pack(Pack::new().entry(Entry::kernel(std::path::Path::new(&payload))), &out);
     out
 }
 
 fn conforms(name: &str, machine: &str, cpu: &str) {
     let assets = Assets::get();
-    let bundle = payload_bundle(&assets);
+    let bundle = payload_bundle(&assets, name);
     let lines = milestones(false);
     let milestones: Vec<&str> = lines.iter().map(String::as_str).collect();
     Qemu::virt(name, cpu)
@@ -126,7 +127,7 @@ fn resident_stub_fits_its_4_kib_budget() {
     let assets = Assets::get();
     let run = Qemu::virt("stub-size", "cortex-a57")
         .kernel(&assets.springboard)
-        .initrd(&payload_bundle(&assets))
+        .initrd(&payload_bundle(&assets, "stub-size"))
         .arg(["-append", "springboard.handoff=el1"])
         .expect(&["springboard: stub: resident at"], &assets.work);
     let line = run.assert_has("springboard: stub: resident at");
