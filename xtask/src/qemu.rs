@@ -1,6 +1,6 @@
-//! The QEMU machine that `cargo xtask demo` and `cargo xtask bench` share: springboard_host's
-//! `virt` with EL2, 1 GiB, one CPU, no NIC, the console on stdio and an exit instead of a
-//! reboot, with a non-VHE `cortex-a57`.
+//! The QEMU machine of `cargo xtask bench` (`demo` takes its board from
+//! `springboard_host::boards`): springboard_host's `virt` with EL2, 1 GiB, one CPU, no NIC,
+//! the console on stdio and an exit instead of a reboot, with a non-VHE `cortex-a57`.
 
 use springboard_host::Machine;
 
