@@ -81,6 +81,7 @@ fn patching_twice_gives_the_same_blob() {
             reserve: &reserve,
             drop_reserved: &[],
             replace: &[],
+            add: &[],
         };
         let once = patched(input, &edits);
         let twice = patched(&once, &edits);
@@ -103,6 +104,7 @@ fn creates_chosen_and_reserved_memory_with_the_root_cells() {
         reserve: &reserve,
         drop_reserved: &[],
         replace: &[],
+        add: &[],
     };
     let out = patched(MINIMAL_32BIT, &edits);
     let (dts, warnings) = dtc_decompile(&out).unwrap();

@@ -39,6 +39,7 @@ fn patch_and_reread(fdt: &Fdt) {
         reserve: &reserve,
         drop_reserved: &[],
         replace: &[],
+        add: &[],
     };
     let bound = patched_size_bound(fdt, &edits);
     let mut out = vec![0; bound];

@@ -95,6 +95,7 @@ pub fn boot_entry(
         reserve: view.reservations(),
         enter: view.enter,
         psci: view.psci,
+        stub_psci: view.stub_psci,
         seeds,
         carry_kho: view.carry_kho,
     };
@@ -124,6 +125,7 @@ fn machine<'f>(found: &'f Found) -> Machine<'f, 'static> {
         bundle: MemRange { base: found.bundle_base, size: found.bundle.total_size() as u64 },
         console: crate::console::uart().map(|uart| uart.reg),
         entry_el: found.me.entry_el as u8,
+        stub_served_psci: crate::stub_psci::served_before(found.resident),
     }
 }
 

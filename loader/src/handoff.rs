@@ -7,11 +7,11 @@ use crate::arch;
 use crate::console::Size;
 use crate::error::{BootError, StubProblem};
 use crate::poc::NextStage;
-use crate::{mem, say, stack};
+use crate::{mem, say, stack, stub_psci};
 use image_formats::boot::{self, Conduit, Enter, EntryPlan};
 use image_formats::bundle::Payload;
 use image_formats::cmdline::{self, COMMAND_LINE_SIZE};
-use image_formats::fdt::{self, Edits, Fdt, Reservation};
+use image_formats::fdt::{self, Edits, Fdt, NewNode, Reservation};
 use image_formats::seeds::Seeds;
 use image_formats::MemRange;
 use stub::abi;
@@ -70,6 +70,9 @@ pub struct Handoff<'a> {
     pub enter: Enter,
     /// What the kernel's `/psci/method` becomes, `None` to leave it as the DTB says.
     pub psci: Option<Conduit>,
+    /// The stub serves PSCI itself (`boot::View::stub_psci`): the DTB gets [`STUB_PSCI_NODE`]
+    /// and `enable-method = "psci"` for every CPU, and the stub the facts it needs.
+    pub stub_psci: bool,
     /// Fresh `/chosen/rng-seed` and `kaslr-seed`.
     pub seeds: Seeds,
     /// The firmware DTB's Kexec HandOver ranges (`linux,kho-fdt`, `linux,kho-scratch`), to
@@ -81,6 +84,13 @@ pub struct Handoff<'a> {
 const KHO_FDT: &str = "linux,kho-fdt";
 /// `/chosen` property naming the KHO scratch array.
 const KHO_SCRATCH: &str = "linux,kho-scratch";
+
+/// The `/psci` node of a stub that serves PSCI itself (Linux 6.1
+/// `Documentation/devicetree/bindings/arm/psci.yaml`: PSCI 1.0 needs no function IDs).
+const STUB_PSCI_NODE: NewNode =
+    ("psci", &[("compatible", b"arm,psci-1.0\0"), ("method", b"hvc\0")]);
+/// What every `/cpus/cpu@N` `enable-method` becomes when the stub serves PSCI.
+const ENABLE_METHOD_PSCI: (&str, &str, &[u8]) = ("cpus/cpu", "enable-method", b"psci\0");
 
 /// `<address size>` as two 64-bit cells each: the layout of the KHO properties with arm64's
 /// `#address-cells = #size-cells = 2` at the root.
@@ -126,12 +136,17 @@ impl Handoff<'_> {
             Some(Conduit::Hvc) => b"hvc\0",
             Some(Conduit::Smc) | None => b"smc\0",
         };
-        let replace = [("psci", "method", method)];
-        let replace = &replace[..usize::from(self.psci.is_some())];
+        let replace = [("psci", "method", method), ENABLE_METHOD_PSCI];
+        let replace = match (self.psci.is_some(), self.stub_psci) {
+            (_, true) => &replace[..],
+            (true, false) => &replace[..1],
+            (false, false) => &[],
+        };
+        let add = if self.stub_psci { &[STUB_PSCI_NODE][..] } else { &[] };
         // Reservations an earlier hand-off wrote (a bundle kept then, and maybe not now) go;
         // the current ones are written anew.
         let drop_reserved = &[boot::STUB_NODE, boot::BUNDLE_NODE];
-        f(&Edits { chosen_set, chosen_remove, reserve, drop_reserved, replace })
+        f(&Edits { chosen_set, chosen_remove, reserve, drop_reserved, replace, add })
     }
 
     /// An upper bound of the patched DTB's size, for the placement plan.
@@ -165,7 +180,12 @@ impl Handoff<'_> {
         let used = stack::used().map_err(|size| BootError::StackOverflow { size })?;
         say!("stack: {} of {} used", Size(used as u64), Size(stack::size() as u64));
         if self.enter != Enter::El1Direct {
+            let cpus = match self.stub_psci {
+                true => Some(stub_psci::cpus(&self.dtb).map_err(BootError::Dtb)?),
+                false => None,
+            };
             install_stub(self.resident)?;
+            stub_psci::write(self.resident, cpus.as_ref(), stub_psci::mpidr());
         }
         // Last: after this nothing the next stage reads is written.
         let written = MemRange { base: dtb.base, size: written as u64 };

@@ -33,6 +33,7 @@ mod poc;
 mod power;
 mod stack;
 mod state_page;
+mod stub_psci;
 
 use bundle_source::Kept;
 use core::convert::Infallible;

@@ -80,6 +80,68 @@ pub const SMCCC_NOT_SUPPORTED: i64 = -1;
 pub const ID_AA64PFR0_EL3_SHIFT: u32 = 12;
 /// PSCI's `INVALID_PARAMETERS` (-2), for a `CPU_ON` whose MPIDR has no slot in the state page.
 pub const PSCI_INVALID_PARAMETERS: i64 = -2;
+/// PSCI's `DENIED` (-3): `CPU_OFF` from a CPU without a slot.
+pub const PSCI_DENIED: i64 = -3;
+/// PSCI's `ALREADY_ON` (-4): `CPU_ON` of a CPU that runs.
+pub const PSCI_ALREADY_ON: i64 = -4;
+/// PSCI's `ON_PENDING` (-5): `CPU_ON` of a CPU already being started.
+pub const PSCI_ON_PENDING: i64 = -5;
+/// PSCI's `INVALID_ADDRESS` (-9): `CPU_ON` with an entry that is not an instruction address.
+pub const PSCI_INVALID_ADDRESS: i64 = -9;
+
+/// The PSCI version the stub serves itself (Arm DEN 0022D 5.1.1: major in bits 30..16, minor
+/// in 15..0): 1.0, the first with `PSCI_FEATURES`.
+pub const STUB_PSCI_VERSION: u64 = 1 << 16;
+/// PSCI `PSCI_VERSION` function number (`0x84000000`).
+pub const PSCI_VERSION_FN: u64 = 0;
+/// PSCI `CPU_OFF` function number (`0x84000002`).
+pub const PSCI_CPU_OFF_FN: u64 = 2;
+/// PSCI `AFFINITY_INFO` function number (`0x84000004` / `0xc4000004`).
+pub const PSCI_AFFINITY_INFO_FN: u64 = 4;
+/// PSCI `MIGRATE_INFO_TYPE` function number (`0x84000006`).
+pub const PSCI_MIGRATE_INFO_TYPE_FN: u64 = 6;
+/// PSCI `SYSTEM_RESET` function number (`0x84000009`).
+pub const PSCI_SYSTEM_RESET_FN: u64 = 9;
+/// PSCI `PSCI_FEATURES` function number (`0x8400000a`).
+pub const PSCI_FEATURES_FN: u64 = 0xa;
+/// `MIGRATE_INFO_TYPE`'s answer when there is no trusted OS to migrate (Arm DEN 0022D 5.8.1).
+pub const PSCI_NO_TRUSTED_OS: u64 = 2;
+/// `AFFINITY_INFO` answers (Arm DEN 0022D 5.7.1): `ON`, `OFF`, `ON_PENDING`.
+pub const PSCI_AFFINITY_ON: u64 = 0;
+/// See [`PSCI_AFFINITY_ON`].
+pub const PSCI_AFFINITY_OFF: u64 = 1;
+/// See [`PSCI_AFFINITY_ON`].
+pub const PSCI_AFFINITY_ON_PENDING: u64 = 2;
+/// The SMC32 functions the stub serves itself, one bit per function number: `PSCI_VERSION`,
+/// `CPU_OFF`, `CPU_ON`, `AFFINITY_INFO`, `MIGRATE_INFO_TYPE`, `SYSTEM_OFF`, `SYSTEM_RESET`,
+/// `PSCI_FEATURES`.
+pub const STUB_PSCI_SMC32: u64 = 1 << PSCI_VERSION_FN
+    | 1 << PSCI_CPU_OFF_FN
+    | 1 << PSCI_CPU_ON_FN
+    | 1 << PSCI_AFFINITY_INFO_FN
+    | 1 << PSCI_MIGRATE_INFO_TYPE_FN
+    | 1 << PSCI_SYSTEM_OFF_FN
+    | 1 << PSCI_SYSTEM_RESET_FN
+    | 1 << PSCI_FEATURES_FN;
+/// The SMC64 functions it serves: `CPU_ON` and `AFFINITY_INFO` (the others have no SMC64 ID).
+pub const STUB_PSCI_SMC64: u64 = 1 << PSCI_CPU_ON_FN | 1 << PSCI_AFFINITY_INFO_FN;
+
+/// The BCM2835 PM block's registers (Linux 6.1 `drivers/watchdog/bcm2835_wdt.c`, the reference
+/// in the absence of a datasheet chapter): `PM_RSTC` at 0x1c…
+pub const PM_RSTC: u64 = 0x1c;
+/// …and `PM_RSTS` at 0x20.
+pub const PM_RSTS: u64 = 0x20;
+/// Every write to the PM block carries this password in bits 31..24.
+pub const PM_PASSWORD: u64 = 0x5a00_0000;
+/// `PM_RSTS` boot partition 63, which the firmware (and QEMU's model) takes as "halt" at the
+/// next reset: `SYSTEM_OFF` writes it, `SYSTEM_RESET` writes partition 0.
+pub const PM_RSTS_PARTITION_HALT: u64 = 0x555;
+/// `PM_WDOG` at 0x24: the watchdog's countdown, in ticks of about 15 µs…
+pub const PM_WDOG: u64 = 0x24;
+/// …set to a few ticks before the reset is configured (Linux writes 10).
+pub const PM_WDOG_TICKS: u64 = 10;
+/// `PM_RSTC`: a full reset now.
+pub const PM_RSTC_FULL_RESET: u64 = 0x20;
 
 /// Layout of the resident region: the stub's code (≤ [`STUB_BUDGET`]) and then the state page.
 pub const STATE_PAGE_OFFSET: u64 = STUB_BUDGET as u64;
@@ -90,9 +152,50 @@ pub const RESIDENT_SIZE: u64 = STATE_PAGE_OFFSET + STATE_PAGE_SIZE;
 /// Offset in the state page of the per-CPU `(entry, context)` slots of relayed `CPU_ON` calls.
 pub const CPU_SLOTS_OFFSET: u64 = 0x800;
 /// log2 of [`CPU_SLOT_SIZE`].
-pub const CPU_SLOT_SIZE_LOG2: u32 = 4;
-/// Bytes per CPU slot: entry point and context ID.
+pub const CPU_SLOT_SIZE_LOG2: u32 = 5;
+/// Bytes per CPU slot: entry point, context ID, and for PSCI served by the stub the CPU's
+/// state and wake word (`SLOT_*`).
 pub const CPU_SLOT_SIZE: u64 = 1 << CPU_SLOT_SIZE_LOG2;
+/// Offset in a CPU slot of the entry point of a `CPU_ON` (or suspend) call.
+pub const SLOT_ENTRY: u64 = 0;
+/// Offset in a CPU slot of the context ID that goes with [`SLOT_ENTRY`].
+pub const SLOT_CONTEXT: u64 = 8;
+/// Offset in a CPU slot of the CPU's state (`CPU_*`), kept when the stub serves PSCI.
+pub const SLOT_STATE: u64 = 16;
+/// Offset in a CPU slot of its wake word: for a CPU in the firmware's spin-table pen
+/// ([`CPU_IN_FIRMWARE_PEN`]) the address of its `cpu-release-addr`, where `CPU_ON` writes the
+/// stub's secondary entry; for a CPU the stub parked ([`CPU_PARKED`]) the mailbox itself,
+/// where `CPU_ON` writes that entry and which the parked CPU polls.
+pub const SLOT_WAKE: u64 = 24;
+/// CPU state: no CPU has this slot (`CPU_ON` and `AFFINITY_INFO` answer
+/// `INVALID_PARAMETERS`).
+pub const CPU_ABSENT: u64 = 0;
+/// CPU state: running the kernel (`AFFINITY_INFO`: `ON`).
+pub const CPU_ON: u64 = 1;
+/// CPU state: still in the firmware's spin-table pen, woken through its release address
+/// (`AFFINITY_INFO`: `OFF`).
+pub const CPU_IN_FIRMWARE_PEN: u64 = 2;
+/// CPU state: parked by `CPU_OFF` at EL2 in the stub's pen (`stub_park`), MMU off, waiting on
+/// its wake word with `wfe` (`AFFINITY_INFO`: `OFF`).
+pub const CPU_PARKED: u64 = 3;
+/// CPU state: released by `CPU_ON`, not yet through the stub's secondary entry
+/// (`AFFINITY_INFO`: `ON_PENDING`).
+pub const CPU_ON_PENDING: u64 = 4;
+/// Offset in the state page of the word that says the stub serves PSCI itself: it holds
+/// [`STUB_PSCI_MAGIC`] when it does, anything else when PSCI is relayed to EL3. The loader
+/// writes it at every hand-off.
+pub const STUB_PSCI_OFFSET: u64 = 0xc00;
+/// The value of the word at [`STUB_PSCI_OFFSET`] that turns the stub's own PSCI on ("SBPSCI10"
+/// in ASCII, so a zeroed or stale page does not).
+pub const STUB_PSCI_MAGIC: u64 = u64::from_le_bytes(*b"SBPSCI10");
+/// Offset in the state page of the base of the BCM2835 PM block (`brcm,bcm2835-pm-wdt`) that
+/// `SYSTEM_OFF` and `SYSTEM_RESET` drive when the stub serves PSCI; 0 when the board has none
+/// (both then answer `NOT_SUPPORTED`).
+pub const STUB_PSCI_WATCHDOG_OFFSET: u64 = 0xc08;
+/// Offset of the stub's pen (`stub_park`) from the stub's start: the first instruction after
+/// the vector table, so every springboard build parks CPUs at the same address and a later
+/// springboard may replace the stub around CPUs parked by an earlier one.
+pub const STUB_PARK_OFFSET: u64 = VECTORS_SIZE as u64;
 /// CPUs with a slot have `MPIDR.Aff0 < 1 << CPU_SLOT_AFF0_BITS` (eight per cluster)…
 pub const CPU_SLOT_AFF0_BITS: u32 = 3;
 /// …and `MPIDR.Aff1 < 1 << CPU_SLOT_AFF1_BITS` (four clusters).
@@ -147,6 +250,9 @@ pub enum Route {
         /// Whether the entry point is rewritten.
         rewrites_entry: bool,
     },
+    /// PSCI served by the stub itself: the loader turned it on (the board has no PSCI
+    /// firmware; [`STUB_PSCI_MAGIC`]).
+    StubPsci(StubPsci),
     /// An architecture or other standard-service call, relayed to EL3 with `smc`.
     RelayToEl3,
     /// Any other SMCCC fast call: `x0 = SMCCC_NOT_SUPPORTED`.
@@ -155,8 +261,64 @@ pub enum Route {
     StubError,
 }
 
-/// The route of the call `x0`; `el3` says whether EL3 is implemented.
-pub const fn route(x0: u64, el3: bool) -> Route {
+/// A PSCI call the stub serves itself (`stub_psci_local` in `stub.S`).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum StubPsci {
+    /// `PSCI_VERSION`: `x0` = [`STUB_PSCI_VERSION`].
+    Version,
+    /// `PSCI_FEATURES(x1)`: 0 for a function ID [`stub_psci_serves`], else `NOT_SUPPORTED`.
+    Features,
+    /// `CPU_ON(x1 = MPIDR, x2 = entry, x3 = context)`: through the release address of a CPU
+    /// in the firmware's pen, or the wake word of one the stub parked.
+    CpuOn,
+    /// `CPU_OFF`: this CPU parks at EL2 in the stub's pen until a `CPU_ON` wakes it.
+    CpuOff,
+    /// `AFFINITY_INFO(x1 = MPIDR, x2 = 0)`: `ON`, `OFF` or `ON_PENDING`.
+    AffinityInfo,
+    /// `MIGRATE_INFO_TYPE`: [`PSCI_NO_TRUSTED_OS`].
+    MigrateInfoType,
+    /// `SYSTEM_OFF` through the board's PM watchdog.
+    SystemOff,
+    /// `SYSTEM_RESET` through the board's PM watchdog.
+    SystemReset,
+    /// Any other PSCI function: `NOT_SUPPORTED`.
+    NotSupported,
+}
+
+/// Whether the stub serves the PSCI function `id` itself (SMC32 or SMC64, per
+/// [`STUB_PSCI_SMC32`] and [`STUB_PSCI_SMC64`]): what its `PSCI_FEATURES` answers.
+pub const fn stub_psci_serves(id: u64) -> bool {
+    if !is_psci(id) {
+        return false;
+    }
+    let set = if id >> PSCI_ID_TOP_SHIFT == PSCI_ID_TOP_BYTES[1] {
+        STUB_PSCI_SMC64
+    } else {
+        STUB_PSCI_SMC32
+    };
+    (set >> (id & ((1 << PSCI_ID_FUNCTION_BITS) - 1))) & 1 == 1
+}
+
+/// The call the stub serves for the PSCI function ID `x0`.
+const fn stub_psci(x0: u64) -> StubPsci {
+    if !stub_psci_serves(x0) {
+        return StubPsci::NotSupported;
+    }
+    match x0 & ((1 << PSCI_ID_FUNCTION_BITS) - 1) {
+        PSCI_VERSION_FN => StubPsci::Version,
+        PSCI_CPU_OFF_FN => StubPsci::CpuOff,
+        PSCI_CPU_ON_FN => StubPsci::CpuOn,
+        PSCI_AFFINITY_INFO_FN => StubPsci::AffinityInfo,
+        PSCI_MIGRATE_INFO_TYPE_FN => StubPsci::MigrateInfoType,
+        PSCI_SYSTEM_OFF_FN => StubPsci::SystemOff,
+        PSCI_SYSTEM_RESET_FN => StubPsci::SystemReset,
+        _ => StubPsci::Features,
+    }
+}
+
+/// The route of the call `x0`; `el3` says whether EL3 is implemented, `stub_psci` whether the
+/// loader turned the stub's own PSCI on.
+pub const fn route(x0: u64, el3: bool, stub_psci: bool) -> Route {
     match x0 {
         HVC_SET_VECTORS => return Route::SetVectors,
         HVC_SOFT_RESTART => return Route::SoftRestart,
@@ -169,6 +331,9 @@ pub const fn route(x0: u64, el3: bool) -> Route {
     }
     if x0 >> SMCCC_FUNCTION_ID_BITS != 0 || x0 >> SMCCC_FAST_CALL_BIT == 0 {
         return Route::StubError;
+    }
+    if is_psci(x0) && stub_psci {
+        return Route::StubPsci(self::stub_psci(x0));
     }
     if is_psci(x0) {
         let function = x0 & ((1 << PSCI_ID_FUNCTION_BITS) - 1);
@@ -184,8 +349,12 @@ pub const fn route(x0: u64, el3: bool) -> Route {
     }
 }
 
-// The CPU slots fit in the state page, after the state record.
-const _: () = assert!(CPU_SLOTS_OFFSET + CPU_SLOTS * CPU_SLOT_SIZE <= STATE_PAGE_SIZE);
+// The CPU slots fit in the state page, after the state record; the stub's PSCI words follow.
+const _: () = assert!(CPU_SLOTS_OFFSET + CPU_SLOTS * CPU_SLOT_SIZE <= STUB_PSCI_OFFSET);
+const _: () = assert!(STUB_PSCI_WATCHDOG_OFFSET + 8 <= STATE_PAGE_SIZE);
+// The stub loads the served-function masks with one `movz`.
+const _: () = assert!(STUB_PSCI_SMC32 < 1 << 16 && STUB_PSCI_SMC64 < 1 << 16);
+const _: () = assert!(SLOT_WAKE + 8 <= CPU_SLOT_SIZE && SLOT_ENTRY + 8 == SLOT_CONTEXT);
 
 /// Whether `x0` is a PSCI function ID (which the stub relays to EL3).
 pub const fn is_psci(x0: u64) -> bool {
@@ -266,8 +435,50 @@ mod tests {
             (u64::MAX, true, Route::StubError),
         ];
         for &(x0, el3, want) in rows {
-            assert_eq!(route(x0, el3), want, "x0 = {x0:#x}, EL3 {el3}");
+            assert_eq!(route(x0, el3, false), want, "x0 = {x0:#x}, EL3 {el3}");
         }
+    }
+
+    /// The README's table of the PSCI the stub serves itself, row by row; every call that is
+    /// not PSCI routes as without it.
+    #[test]
+    fn stub_psci_serves_the_documented_calls_and_refuses_the_rest() {
+        use StubPsci::*;
+        let rows: &[(u64, StubPsci)] = &[
+            (0x8400_0000, Version),
+            (0x8400_000a, Features),
+            (0x8400_0003, CpuOn),
+            (0xc400_0003, CpuOn),
+            (0x8400_0002, CpuOff),
+            (0x8400_0004, AffinityInfo),
+            (0xc400_0004, AffinityInfo),
+            (0x8400_0006, MigrateInfoType),
+            (0x8400_0008, SystemOff),
+            (0x8400_0009, SystemReset),
+            (0xc400_0000, NotSupported),
+            (0xc400_0008, NotSupported),
+            (0x8400_0001, NotSupported),
+            (0xc400_0001, NotSupported),
+            (0x8400_0005, NotSupported),
+            (0x8400_000e, NotSupported),
+            (0xc400_0012, NotSupported),
+            (0x8400_001f, NotSupported),
+        ];
+        for &(x0, want) in rows {
+            assert_eq!(route(x0, false, true), Route::StubPsci(want), "x0 = {x0:#x}");
+            assert_eq!(stub_psci_serves(x0), want != NotSupported, "{x0:#x}");
+        }
+        for x0 in [0, 1, 4, 0x8600_ff01, 0x8000_0000, 0x8400_0050, 0xc200_1234, u64::MAX] {
+            assert_eq!(route(x0, false, true), route(x0, false, false), "x0 = {x0:#x}");
+        }
+        assert!(!stub_psci_serves(0x8000_0000), "SMCCC_VERSION is not PSCI");
+    }
+
+    #[test]
+    fn the_park_offset_follows_the_vectors_and_the_magic_spells_its_name() {
+        assert_eq!(STUB_PARK_OFFSET, 0x800);
+        assert_eq!(&STUB_PSCI_MAGIC.to_le_bytes(), b"SBPSCI10");
+        assert_eq!(STUB_PSCI_VERSION, 0x1_0000, "PSCI 1.0");
     }
 
     #[test]
@@ -286,7 +497,7 @@ mod tests {
     }
 
     #[test]
-    fn cpu_slots_cover_two_clusters_of_eight_and_fit_the_state_page() {
+    fn cpu_slots_cover_four_clusters_of_eight_and_fit_the_state_page() {
         assert_eq!(cpu_slot(0x8000_0000), Some(0));
         assert_eq!(cpu_slot(0x0000_0107), Some(15));
         assert_eq!(cpu_slot(0x0000_0008), None);

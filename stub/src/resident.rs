@@ -89,6 +89,41 @@ core::arch::global_asm!(
     slot_aff0_bits = const abi::CPU_SLOT_AFF0_BITS,
     slot_aff1_bits = const abi::CPU_SLOT_AFF1_BITS,
     slot_size_log2 = const abi::CPU_SLOT_SIZE_LOG2,
+    park_offset = const abi::STUB_PARK_OFFSET,
+    stub_psci_offset = const abi::STUB_PSCI_OFFSET,
+    stub_psci_watchdog_offset = const abi::STUB_PSCI_WATCHDOG_OFFSET,
+    stub_psci_magic = const abi::STUB_PSCI_MAGIC,
+    stub_psci_smc32 = const abi::STUB_PSCI_SMC32,
+    stub_psci_smc64 = const abi::STUB_PSCI_SMC64,
+    stub_psci_version = const abi::STUB_PSCI_VERSION,
+    psci_version_fn = const abi::PSCI_VERSION_FN,
+    psci_cpu_off_fn = const abi::PSCI_CPU_OFF_FN,
+    psci_affinity_info_fn = const abi::PSCI_AFFINITY_INFO_FN,
+    psci_migrate_info_type_fn = const abi::PSCI_MIGRATE_INFO_TYPE_FN,
+    psci_system_off_fn = const abi::PSCI_SYSTEM_OFF_FN,
+    psci_system_reset_fn = const abi::PSCI_SYSTEM_RESET_FN,
+    psci_no_trusted_os = const abi::PSCI_NO_TRUSTED_OS,
+    psci_denied = const abi::PSCI_DENIED,
+    psci_already_on = const abi::PSCI_ALREADY_ON,
+    psci_on_pending = const abi::PSCI_ON_PENDING,
+    psci_invalid_address = const abi::PSCI_INVALID_ADDRESS,
+    affinity_on = const abi::PSCI_AFFINITY_ON,
+    affinity_off = const abi::PSCI_AFFINITY_OFF,
+    affinity_on_pending = const abi::PSCI_AFFINITY_ON_PENDING,
+    slot_entry = const abi::SLOT_ENTRY,
+    slot_state = const abi::SLOT_STATE,
+    slot_wake = const abi::SLOT_WAKE,
+    cpu_state_on = const abi::CPU_ON,
+    cpu_in_pen = const abi::CPU_IN_FIRMWARE_PEN,
+    cpu_parked = const abi::CPU_PARKED,
+    cpu_on_pending = const abi::CPU_ON_PENDING,
+    pm_rstc = const abi::PM_RSTC,
+    pm_rsts = const abi::PM_RSTS,
+    pm_wdog = const abi::PM_WDOG,
+    pm_wdog_ticks = const abi::PM_WDOG_TICKS,
+    pm_password = const abi::PM_PASSWORD,
+    pm_halt = const abi::PM_RSTS_PARTITION_HALT,
+    pm_full_reset = const abi::PM_RSTC_FULL_RESET,
 );
 
 // Values built from 16-bit halves must rebuild exactly; `mov` immediates must encode.
@@ -99,6 +134,10 @@ const _: () = assert!(regs::HCR_EL2 == 0x8000 << 16 && regs::CPACR_EL1_FPEN == 0
 // `add` immediates: 12 bits, or 12 bits shifted by 12.
 const _: () = assert!(abi::STATE_PAGE_OFFSET % 4096 == 0 && abi::STATE_PAGE_OFFSET >> 24 == 0);
 const _: () = assert!(abi::CPU_SLOTS_OFFSET < 4096);
+// `ldr` immediates: multiples of 8 below 32 KiB. `cbz` on a slot state tests CPU_ABSENT.
+const _: () = assert!((abi::STATE_PAGE_OFFSET + abi::STUB_PSCI_WATCHDOG_OFFSET) < 32768);
+const _: () = assert!(abi::STUB_PSCI_OFFSET % 8 == 0 && abi::STUB_PSCI_WATCHDOG_OFFSET % 8 == 0);
+const _: () = assert!(abi::CPU_ABSENT == 0 && abi::PM_PASSWORD & 0xffff == 0);
 
 extern "C" {
     static __stub_start: u8;

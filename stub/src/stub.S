@@ -28,6 +28,20 @@ __stub_start:
     vector_group stub_sync  // Lower EL, AArch64: `hvc #0` from EL1.
     vector_group .          // Lower EL, AArch32: not supported.
 
+    // The stub's pen, first after the vectors so that it is at abi::STUB_PARK_OFFSET in every
+    // build: a later springboard may rewrite the stub around a CPU waiting here. x9 = this
+    // CPU's wake word (its CPU slot's, in the state page). At EL2, MMU and caches off, D, A, I
+    // and F masked: wait for an event until CPU_ON writes an entry there, clear it, go there.
+    // (`.org` is an offset in .text.stub, which __stub_start opens; it fails to assemble if the
+    // vectors ever grow past it.)
+    .org    {park_offset}
+stub_park:
+    wfe
+    ldr     x10, [x9]
+    cbz     x10, stub_park
+    str     xzr, [x9]
+    br      x10
+
 stub_sync:
     msr     tpidr_el2, x9
     mrs     x9, esr_el2
@@ -64,6 +78,18 @@ stub_sync:
     b.ne    stub_other_fast_call
 1:  ubfx    x9, x0, #{psci_fn_bits}, #({psci_top_shift} - {psci_fn_bits})
     cbnz    x9, stub_other_fast_call
+    // PSCI served here when the loader wrote abi::STUB_PSCI_MAGIC (a board without PSCI
+    // firmware); FAR_EL2 (meaningless outside an abort) keeps x10 meanwhile.
+    adr     x9, __stub_start
+    ldr     x9, [x9, #({state_page} + {stub_psci_offset})]
+    msr     far_el2, x10
+    movz    x10, #(({stub_psci_magic}) & 0xffff)
+    movk    x10, #((({stub_psci_magic}) >> 16) & 0xffff), lsl #16
+    movk    x10, #((({stub_psci_magic}) >> 32) & 0xffff), lsl #32
+    movk    x10, #((({stub_psci_magic}) >> 48) & 0xffff), lsl #48
+    cmp     x9, x10
+    b.eq    stub_psci_local
+    mrs     x10, far_el2
     and     x9, x0, #((1 << {psci_fn_bits}) - 1)
     cmp     x9, #{psci_cpu_on}
     b.eq    stub_psci_cpu_on
@@ -231,14 +257,176 @@ stub_psci_no_slot:
     mov     x0, #{psci_invalid}
     b       stub_return
 
-    // A CPU started by a relayed CPU_ON, or resuming from a relayed CPU_SUSPEND or
-    // SYSTEM_SUSPEND: at EL2, MMU off. Prepare EL2 for EL1 and enter the
-    // entry and context its CPU_ON caller gave, at EL1h with DAIF masked.
+    // x9 = the function number of the PSCI ID in \id when the stub serves it itself
+    // (abi::stub_psci_serves), else branch to \no. Clobbers x10.
+    .macro psci_served id, no
+    lsr     x10, \id, #{psci_top_shift}
+    cmp     x10, #{psci_smc64}
+    movz    x10, #{stub_psci_smc32}
+    b.ne    1f
+    movz    x10, #{stub_psci_smc64}
+1:  and     x9, \id, #((1 << {psci_fn_bits}) - 1)
+    lsr     x10, x10, x9
+    tbz     x10, #0, \no
+    .endm
+
+    // PSCI 1.0 served by the stub itself on a board without PSCI firmware (abi::StubPsci).
+    // x10 is in FAR_EL2; x1..x3 are scratch once read (SMCCC lets a call change them). The
+    // state page says, per CPU slot, what each CPU is doing (abi::CPU_*) and how to wake it.
+stub_psci_local:
+    psci_served x0, stub_psci_local_not_supported
+    cmp     x9, #{psci_version_fn}
+    b.eq    stub_psci_local_version
+    cmp     x9, #{psci_cpu_on}
+    b.eq    stub_psci_local_cpu_on
+    cmp     x9, #{psci_cpu_off_fn}
+    b.eq    stub_psci_local_cpu_off
+    cmp     x9, #{psci_affinity_info_fn}
+    b.eq    stub_psci_local_affinity_info
+    cmp     x9, #{psci_migrate_info_type_fn}
+    b.eq    stub_psci_local_migrate_info_type
+    cmp     x9, #{psci_system_off_fn}
+    b.eq    stub_psci_local_system_off
+    cmp     x9, #{psci_system_reset_fn}
+    b.eq    stub_psci_local_system_reset
+    // PSCI_FEATURES(x1 = function ID): 0 (no flags) for a PSCI ID served here.
+    lsr     x9, x1, #{fn_id_bits}
+    cbnz    x9, stub_psci_local_not_supported
+    lsr     x9, x1, #{psci_top_shift}
+    cmp     x9, #{psci_smc32}
+    b.eq    1f
+    cmp     x9, #{psci_smc64}
+    b.ne    stub_psci_local_not_supported
+1:  ubfx    x9, x1, #{psci_fn_bits}, #({psci_top_shift} - {psci_fn_bits})
+    cbnz    x9, stub_psci_local_not_supported
+    psci_served x1, stub_psci_local_not_supported
+    mov     x0, #0
+    b       stub_psci_local_return
+
+stub_psci_local_version:
+    mov     x0, #{stub_psci_version}
+    b       stub_psci_local_return
+
+stub_psci_local_migrate_info_type:
+    mov     x0, #{psci_no_trusted_os}
+    b       stub_psci_local_return
+
+    // CPU_ON: x1 = target MPIDR, x2 = entry, x3 = context. Keep (entry, context) in the
+    // target's slot, mark it ON_PENDING, then write the stub's secondary entry where the CPU
+    // waits for it — its release address (firmware pen) or its wake word (the stub's pen) —
+    // and wake it with an event.
+stub_psci_local_cpu_on:
+    tst     x2, #({entry_align} - 1)
+    b.ne    stub_psci_local_invalid_address
+    mov     x10, x1
+    cpu_slot stub_psci_local_invalid
+    ldr     x10, [x9, #{slot_state}]
+    cmp     x10, #{cpu_state_on}
+    b.eq    stub_psci_local_already_on
+    cmp     x10, #{cpu_on_pending}
+    b.eq    stub_psci_local_on_pending
+    cmp     x10, #{cpu_in_pen}
+    b.eq    1f
+    cmp     x10, #{cpu_parked}
+    b.ne    stub_psci_local_invalid
+1:  stp     x2, x3, [x9, #{slot_entry}]
+    mov     x1, #{cpu_on_pending}
+    str     x1, [x9, #{slot_state}]
+    add     x1, x9, #{slot_wake}    // parked: the wake word is the mailbox
+    cmp     x10, #{cpu_parked}
+    b.eq    2f
+    ldr     x1, [x9, #{slot_wake}]  // in the firmware's pen: it holds the release address
+2:  adr     x2, stub_secondary
+    dmb     sy                      // entry, context and state before the release
+    str     x2, [x1]
+    dsb     sy
+    sev
+    mov     x0, #0
+    b       stub_psci_local_return
+
+    // CPU_OFF: this CPU's wake word cleared, its state PARKED, then wait in the stub's pen.
+    // Never returns (a CPU without a slot gets DENIED).
+stub_psci_local_cpu_off:
+    mrs     x10, mpidr_el1
+    cpu_slot stub_psci_local_denied
+    str     xzr, [x9, #{slot_wake}]
+    mov     x1, #{cpu_parked}
+    dmb     sy                      // the mailbox is empty before the state says parked
+    str     x1, [x9, #{slot_state}]
+    dsb     sy
+    add     x9, x9, #{slot_wake}
+    b       stub_park
+
+    // AFFINITY_INFO: x1 = target MPIDR, x2 = lowest affinity level (only 0 is served).
+stub_psci_local_affinity_info:
+    cbnz    x2, stub_psci_local_invalid
+    mov     x10, x1
+    cpu_slot stub_psci_local_invalid
+    ldr     x10, [x9, #{slot_state}]
+    cbz     x10, stub_psci_local_invalid    // abi::CPU_ABSENT
+    mov     x0, #{affinity_on}
+    cmp     x10, #{cpu_state_on}
+    b.eq    stub_psci_local_return
+    mov     x0, #{affinity_on_pending}
+    cmp     x10, #{cpu_on_pending}
+    b.eq    stub_psci_local_return
+    mov     x0, #{affinity_off}
+    b       stub_psci_local_return
+
+    // SYSTEM_OFF and SYSTEM_RESET through the BCM2835 PM watchdog whose base the loader
+    // wrote (NOT_SUPPORTED without one): PM_RSTS's partition says halt (63) or boot (0), then
+    // PM_WDOG a few ticks and PM_RSTC a full reset, as Linux's bcm2835_wdt does. Never returns.
+stub_psci_local_system_off:
+    movz    w1, #{pm_halt}
+    b       1f
+stub_psci_local_system_reset:
+    mov     w1, #0
+1:  adr     x9, __stub_start
+    ldr     x9, [x9, #({state_page} + {stub_psci_watchdog_offset})]
+    cbz     x9, stub_psci_local_not_supported
+    movk    w1, #({pm_password} >> 16), lsl #16
+    str     w1, [x9, #{pm_rsts}]
+    movz    w1, #{pm_wdog_ticks}
+    movk    w1, #({pm_password} >> 16), lsl #16
+    str     w1, [x9, #{pm_wdog}]
+    movz    w1, #{pm_full_reset}
+    movk    w1, #({pm_password} >> 16), lsl #16
+    str     w1, [x9, #{pm_rstc}]
+    dsb     sy
+2:  wfi
+    b       2b
+
+stub_psci_local_not_supported:
+    mov     x0, #{not_supported}
+    b       stub_psci_local_return
+stub_psci_local_invalid:
+    mov     x0, #{psci_invalid}
+    b       stub_psci_local_return
+stub_psci_local_denied:
+    mov     x0, #{psci_denied}
+    b       stub_psci_local_return
+stub_psci_local_already_on:
+    mov     x0, #{psci_already_on}
+    b       stub_psci_local_return
+stub_psci_local_on_pending:
+    mov     x0, #{psci_on_pending}
+    b       stub_psci_local_return
+stub_psci_local_invalid_address:
+    mov     x0, #{psci_invalid_address}
+stub_psci_local_return:
+    mrs     x10, far_el2
+    b       stub_return
+
+    // A CPU started by CPU_ON (relayed, or served here), or resuming from a relayed
+    // CPU_SUSPEND or SYSTEM_SUSPEND: at EL2, MMU off. Prepare EL2 for EL1, mark the slot ON
+    // and enter the entry and context its CPU_ON caller gave, at EL1h with DAIF masked.
 stub_secondary:
     bl      stub_el1_env
     mrs     x10, mpidr_el1
-    cpu_slot stub_not_hvc           // cannot fail: the relay checked this CPU's slot
-    ldp     x10, x0, [x9]
+    cpu_slot stub_not_hvc           // cannot fail: CPU_ON checked this CPU's slot
+    mov     x1, #{cpu_state_on}
+    str     x1, [x9, #{slot_state}]
+    ldp     x10, x0, [x9, #{slot_entry}]
     b       stub_enter_el1
 
     // Reached through HVC_SOFT_RESTART with x0 = entry, x1 = DTB: enter a kernel at EL1

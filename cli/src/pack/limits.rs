@@ -83,6 +83,7 @@ fn worst_case_patched_size(fdt: &Fdt) -> usize {
         reserve: &reserve,
         drop_reserved: &[],
         replace: &replace,
+        add: &[],
     };
     fdt::patched_size_bound(fdt, &edits)
 }

@@ -24,6 +24,17 @@ pub struct Machine<'s, 'a> {
     pub console: Option<MemRange>,
     /// The exception level springboard was entered at.
     pub entry_el: u8,
+    /// The stub an earlier run left resident served PSCI itself (its state page says so), so
+    /// the `/psci` of a DTB a kernel passed on through kexec is the stub's, not firmware's.
+    pub stub_served_psci: bool,
+}
+
+impl Machine<'_, '_> {
+    /// Whether firmware serves PSCI: the incoming DTB has a `/psci` method that is not the
+    /// one an earlier run's stub served.
+    pub fn firmware_psci(&self) -> bool {
+        self.summary.psci_method.is_some() && !self.stub_served_psci
+    }
 }
 
 /// A page: the resident region's alignment.

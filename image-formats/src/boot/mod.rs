@@ -12,12 +12,14 @@
 //! bundle (verified once, never read again after a write could have changed it), the incoming
 //! DTB, springboard itself, the console's registers and every reservation of either DTB.
 
+mod cpus;
 mod layout;
 mod occupied;
 mod place;
 mod refusal;
 mod view;
 
+pub use cpus::{cpus, Cpu, Cpus, MAX_CPUS};
 pub use layout::{check_bundle_range, check_kho_array, resident_region, Machine};
 pub use occupied::Occupied;
 pub use place::{place, EntryPlan, Write, WriteKind};

@@ -84,6 +84,10 @@ pub struct View {
     pub enter: Enter,
     /// What the kernel's `/psci/method` becomes, `None` to leave it as its DTB says.
     pub psci: Option<Conduit>,
+    /// The resident stub serves PSCI itself: the kernel is entered at EL1 above it on a board
+    /// without PSCI firmware. Its DTB then gets `/psci` (`arm,psci-1.0`, `hvc`) and every
+    /// `/cpus/cpu@N` `enable-method = "psci"`.
+    pub stub_psci: bool,
     /// The firmware's KHO ranges, to write into an entry's own DTB.
     pub carry_kho: Option<[MemRange; 2]>,
     /// How many of [`View::reservations`] were carried from the firmware's DTB.
@@ -144,6 +148,7 @@ pub fn view(m: &Machine, entry: &EntryFacts, kho: Option<&Kho>) -> Result<View, 
         Enter::El1AboveStub => Some(Conduit::Hvc),
         Enter::El2 => Some(Conduit::Smc),
     };
+    let stub_psci = enter == Enter::El1AboveStub && !m.firmware_psci();
     if let Some(own) = entry.own_dtb {
         check_own_dtb(m, own)?;
     }
@@ -166,6 +171,7 @@ pub fn view(m: &Machine, entry: &EntryFacts, kho: Option<&Kho>) -> Result<View, 
     let mut view = View {
         enter,
         psci,
+        stub_psci,
         carry_kho: entry.own_dtb.and(kho).map(|k| [k.handover.fdt, k.handover.array]),
         carried: 0,
         copy_initrd: false,
@@ -194,7 +200,7 @@ pub fn view(m: &Machine, entry: &EntryFacts, kho: Option<&Kho>) -> Result<View, 
 /// An entry's own DTB must have the `/psci` the firmware's has, and reserve nothing over the
 /// bundle or (but for exactly) the resident region.
 fn check_own_dtb(m: &Machine, own: &Summary) -> Result<(), Refusal> {
-    if m.summary.psci_method.is_some() && own.psci_method.is_none() {
+    if m.firmware_psci() && own.psci_method.is_none() {
         return Err(Refusal::EntryDtb { why: "has no /psci method, which the firmware's has" });
     }
     let mut reserved = own.memreserve.iter().chain(own.reserved_memory.iter());

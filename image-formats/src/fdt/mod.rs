@@ -52,6 +52,6 @@ pub use device::{device_at, first_device, Device, MAX_DEPTH};
 pub use error::{Block, FdtError, FdtErrorKind};
 pub use header::{HEADER_LEN, MAGIC, TOTALSIZE_OFFSET};
 pub use node::{Children, Node, Properties, RegIter};
-pub use patch::{patch, patched_size_bound, Edits, Reservation};
+pub use patch::{patch, patched_size_bound, Edits, NewNode, Reservation, MAX_ADDED_NODES};
 pub use range::RangeList;
 pub use summary::{summarize, Summary, MAX_MEMORY_RANGES, MAX_MEMRESERVE, MAX_RESERVED_MEMORY};

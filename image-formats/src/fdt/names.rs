@@ -30,6 +30,8 @@ impl<'i, 'e> Names<'i, 'e> {
         let reserving = !self.edits.reserve.is_empty();
         let no_map = self.edits.reserve.iter().any(|r| r.no_map);
         let chosen = self.edits.chosen_set.iter().map(|(name, _)| *name);
+        let added = self.edits.add.iter().flat_map(|(_, props)| props.iter().map(|(n, _)| *n));
+        let chosen = chosen.chain(added);
         let reservation =
             RESERVATION_NAMES.into_iter().filter(move |&n| reserving && (n != "no-map" || no_map));
         let created =

@@ -31,9 +31,21 @@ pub struct Edits<'a> {
     pub drop_reserved: &'a [&'a str],
     /// `(node, property, value)`: the value of `property` of the root's child `node` (name
     /// with or without unit address) is replaced where that property exists; nothing is added.
-    /// For example `("psci", "method", b"hvc\0")`.
+    /// For example `("psci", "method", b"hvc\0")`. `node` may also name a grandchild as
+    /// `child/grandchild`, each part with or without unit address: `("cpus/cpu",
+    /// "enable-method", b"psci\0")` replaces it in every `/cpus/cpu@N`.
     pub replace: &'a [(&'a str, &'a str, &'a [u8])],
+    /// `(node, properties)`: a root child written, with these properties, before the root
+    /// closes when the input has no root child of that name (with or without unit address).
+    /// For example `/psci` for a resident stub that serves PSCI.
+    pub add: &'a [NewNode<'a>],
 }
+
+/// A root child that [`Edits::add`] writes: its name and its properties in order.
+pub type NewNode<'a> = (&'a str, &'a [(&'a str, &'a [u8])]);
+
+/// At most this many [`Edits::add`] nodes.
+pub const MAX_ADDED_NODES: usize = 8;
 
 /// A `/reserved-memory` child: node `{name}@{base:x}` with `reg` in the parent's cells and
 /// `no-map` when asked.
@@ -64,7 +76,20 @@ pub fn patched_size_bound(fdt: &Fdt, edits: &Edits) -> usize {
     let strings = layout.strings_end - layout.strings_start;
     let new_names = Names::new(fdt.strings_block(), edits, true).appended_size();
     let set: usize = edits.chosen_set.iter().map(|(_, v)| prop_size(v.len())).sum::<usize>()
-        + edits.replace.iter().map(|(_, _, v)| prop_size(v.len())).sum::<usize>();
+        + edits
+            .replace
+            .iter()
+            .map(|(node, _, v)| matching_nodes(fdt, node) * prop_size(v.len()))
+            .sum::<usize>();
+    let added: usize = edits
+        .add
+        .iter()
+        .map(|(name, props)| {
+            begin_node_size(name.len())
+                + props.iter().map(|(_, v)| prop_size(v.len())).sum::<usize>()
+                + 4
+        })
+        .sum();
     let chosen = begin_node_size(CHOSEN.len()) + 4;
     let reserved_memory =
         begin_node_size(RESERVED_MEMORY.len()) + 2 * prop_size(4) + prop_size(0) + 4;
@@ -84,6 +109,7 @@ pub fn patched_size_bound(fdt: &Fdt, edits: &Edits) -> usize {
         + strings
         + new_names
         + set
+        + added
         + chosen
         + reserved_memory
         + reservations
@@ -128,6 +154,34 @@ pub fn patch(fdt: &Fdt, edits: &Edits, out: &mut [u8]) -> Result<usize, FdtError
     Ok(strings_end)
 }
 
+/// How many nodes a [`Edits::replace`] node name matches (at least 1, so that an unreadable
+/// blob still gets a bound that [`patch`] then refuses with its own error).
+fn matching_nodes(fdt: &Fdt, node: &str) -> usize {
+    let count = || -> Result<usize, FdtError> {
+        let (first, second) = match node.split_once('/') {
+            Some((first, second)) => (first, Some(second)),
+            None => (node, None),
+        };
+        let mut n = 0;
+        for child in fdt.root()?.children() {
+            let child = child?;
+            if !super::stream::is_node_name(child.name(), first) {
+                continue;
+            }
+            match second {
+                None => n += 1,
+                Some(second) => {
+                    for grandchild in child.children() {
+                        n += usize::from(super::stream::is_node_name(grandchild?.name(), second));
+                    }
+                }
+            }
+        }
+        Ok(n)
+    };
+    count().unwrap_or(0).max(1)
+}
+
 /// Rejects names that would corrupt the output: empty or NUL-containing property names, and
 /// reservation names that are empty or hold NUL, `/` or `@`.
 fn check_names(edits: &Edits) -> Result<(), FdtError> {
@@ -138,6 +192,12 @@ fn check_names(edits: &Edits) -> Result<(), FdtError> {
     }
     let node_ok = |n: &str| prop_ok(n) && !n.contains(['/', '@']);
     if !edits.reserve.iter().all(|r| node_ok(r.name)) {
+        return Err(bad);
+    }
+    let props_ok = |props: &[(&str, &[u8])]| props.iter().all(|(n, _)| prop_ok(n));
+    if edits.add.len() > MAX_ADDED_NODES
+        || !edits.add.iter().all(|(n, props)| node_ok(n) && props_ok(props))
+    {
         return Err(bad);
     }
     Ok(())

@@ -48,6 +48,25 @@ struct State<'a> {
     skipping: u32,
     /// The root's child being streamed (depth 2), for `Edits::replace`.
     node: &'a str,
+    /// Its child being streamed (depth 3), for `Edits::replace` of `child/grandchild`.
+    grandchild: &'a str,
+    /// Bit `i`: the input has a root child called like `Edits::add[i]`.
+    seen_added: u32,
+}
+
+impl State<'_> {
+    /// Whether the property being streamed belongs to the node `wanted` names (`child` or
+    /// `child/grandchild`).
+    fn in_node(&self, wanted: &str) -> bool {
+        match wanted.split_once('/') {
+            Some((child, grandchild)) => {
+                self.depth == 3
+                    && is_node_name(self.node, child)
+                    && is_node_name(self.grandchild, grandchild)
+            }
+            None => self.depth == 2 && is_node_name(self.node, wanted),
+        }
+    }
 }
 
 /// Streams the input's structure block into `w` with `edits` applied.
@@ -83,6 +102,14 @@ pub(crate) fn stream(
                 s.depth += 1;
                 if s.depth == 2 {
                     s.node = name;
+                    for (i, (added, _)) in edits.add.iter().enumerate() {
+                        if is_node_name(name, added) {
+                            s.seen_added |= 1 << i;
+                        }
+                    }
+                }
+                if s.depth == 3 {
+                    s.grandchild = name;
                 }
                 if s.depth == 2 && name == CHOSEN && !s.seen_chosen {
                     (s.in_chosen, s.seen_chosen) = (true, true);
@@ -99,9 +126,7 @@ pub(crate) fn stream(
                     .replace
                     .iter()
                     .rev()
-                    .find(|(node, prop, _)| {
-                        s.depth == 2 && *prop == name && is_node_name(s.node, node)
-                    })
+                    .find(|(node, prop, _)| *prop == name && s.in_node(node))
                     .map(|(_, _, value)| *value);
                 if let Some(value) = replacement {
                     w.prop(nameoff, value)?;
@@ -132,8 +157,8 @@ pub(crate) fn stream(
     }
 }
 
-/// Creates `/chosen` and `/reserved-memory` before the root closes, when they were missing
-/// and the edits need them.
+/// Creates `/chosen`, `/reserved-memory` and the added nodes before the root closes, when they
+/// were missing and the edits need them.
 fn close_root(
     s: &State<'_>,
     edits: &Edits,
@@ -145,6 +170,15 @@ fn close_root(
         w.begin_node(CHOSEN)?;
         write_chosen(edits, names, w)?;
         w.end_node()?;
+    }
+    for (i, (name, props)) in edits.add.iter().enumerate() {
+        if s.seen_added & 1 << i == 0 {
+            w.begin_node(name)?;
+            for (prop, value) in props.iter() {
+                w.prop(names.offset(prop), value)?;
+            }
+            w.end_node()?;
+        }
     }
     if !s.seen_reserved && !edits.reserve.is_empty() {
         w.begin_node(RESERVED_MEMORY)?;
@@ -158,7 +192,7 @@ fn close_root(
 }
 
 /// Whether the node called `actual` (maybe with a unit address) is the one `wanted` names.
-fn is_node_name(actual: &str, wanted: &str) -> bool {
+pub(crate) fn is_node_name(actual: &str, wanted: &str) -> bool {
     actual == wanted || actual.split_once('@').is_some_and(|(base, _)| base == wanted)
 }
 

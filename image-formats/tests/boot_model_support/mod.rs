@@ -90,6 +90,7 @@ impl Case {
             bundle: s.bundle,
             console: s.console,
             entry_el: s.entry_el,
+            stub_served_psci: false,
         }
     }
 

@@ -157,6 +157,7 @@ pub fn with_handoff_edits<R>(f: impl FnOnce(&Edits) -> R) -> R {
         reserve: &reserve,
         drop_reserved: &[],
         replace: &[],
+        add: &[],
     })
 }
 
