@@ -31,8 +31,9 @@ pub const FILE_NAME: &str = "kexec-initramfs.cpio";
 /// bundle it kept resident — with `springboard.result=pass|fail`. If kexec fails it resets the
 /// machine (`reboot -f`), which springboard counts as a failure without a report.
 ///
-/// Before `poweroff -f` it loads the modules a board powers off through (`modules.rs`), as
-/// the plain test initramfs does, so that `poweroff` ends QEMU on `raspi3b` too.
+/// First of all it loads the modules a board powers off and resets through (`modules.rs`), as
+/// the plain test initramfs does before its `poweroff`, so that `poweroff -f` ends QEMU and
+/// the agent's `reboot -f` resets it on `raspi3b` too.
 fn init() -> String {
     use protocol::*;
     let load_modules = super::modules::load_script();
@@ -41,7 +42,7 @@ fn init() -> String {
 bb=/bin/busybox
 $bb mount -t proc proc /proc
 $bb mount -t sysfs sysfs /sys
-cmdline="$($bb cat /proc/cmdline)"
+{load_modules}cmdline="$($bb cat /proc/cmdline)"
 echo "{USERSPACE_UNAME}$($bb uname -r)"
 echo "{CMDLINE} $cmdline"
 case " $cmdline " in
@@ -90,7 +91,7 @@ case " $cmdline " in
     $bb reboot -f
     ;;
 esac
-{load_modules}$bb poweroff -f
+$bb poweroff -f
 "#
     )
 }
@@ -171,12 +172,15 @@ mod tests {
     }
 
     #[test]
-    fn init_loads_the_board_modules_just_before_powering_off() {
+    fn init_loads_the_board_modules_before_anything_can_power_off_or_reset() {
         let init = init();
         let load = init.find(&super::super::modules::load_script()).expect("loads the modules");
-        let off = init.rfind("$bb poweroff -f").expect("powers off");
-        assert!(init.rfind("esac").is_some_and(|esac| esac < load), "after the cases");
-        assert_eq!(load + super::super::modules::load_script().len(), off);
+        let sys = init.find("$bb mount -t sysfs sysfs /sys").expect("mounts /sys");
+        assert!(sys < load, "after the mounts");
+        for end in ["$bb poweroff -f", "$bb reboot -f", "/sbin/kexec -e"] {
+            let at = init.find(end).unwrap_or_else(|| panic!("{end}"));
+            assert!(load < at, "the modules load before {end}");
+        }
     }
 
     #[test]
