@@ -37,8 +37,13 @@ impl Swap {
         }
     }
 
-    /// Asserts each row's result, and the release and EL of every row that passed.
+    /// Asserts each row's result and release, and that every row that passed started at EL2.
     fn assert_rows(&self, expected: &[(&str, &str)]) {
+        self.assert_rows_at(expected, "2");
+    }
+
+    /// Asserts each row's result and release, and that every row that passed started at `el`.
+    fn assert_rows_at(&self, expected: &[(&str, &str)], el: &str) {
         if self.rows.len() != expected.len() {
             self.fail(&format!("{} rows, expected {}", self.rows.len(), expected.len()));
         }
@@ -46,8 +51,8 @@ impl Swap {
             if self.field(i, "result") != *result || self.field(i, "release") != *release {
                 self.fail(&format!("row {i}: {}, expected {result} {release}", self.rows[i]));
             }
-            if *result == "pass" && self.field(i, "el") != "2" {
-                self.fail(&format!("row {i} did not start at EL2: {}", self.rows[i]));
+            if *result == "pass" && self.field(i, "el") != el {
+                self.fail(&format!("row {i} did not start at EL{el}: {}", self.rows[i]));
             }
         }
     }
@@ -166,6 +171,28 @@ fn swap_on_versal_kexecs_with_both_a72s_through_qemus_psci() {
     assert_eq!(run.console.matches("smp: Brought up 1 node, 2 CPUs").count(), 2);
     assert_eq!(run.console.matches("psci: CPU1 killed").count(), 2, "offlined for kexec");
     assert!(!run.console.contains("CPUs are stuck in the kernel"), "{}", run.stdout);
+}
+
+#[test]
+fn swap_with_handoff_el1_enters_both_kernels_at_el1_and_kexecs_through_the_stubs_psci() {
+    // `--handoff el1` puts springboard.handoff=el1 on each entry's command line; springboard
+    // takes it off the kernel's and enters it at EL1, its stub relaying PSCI at EL2. Each bare
+    // springboard kexec'd from EL1 climbs back to EL2 through the stub.
+    let assets = Assets::get();
+    let (a, b) = (assets.kernel("6.1-generic"), assets.kernel("6.1-cloud"));
+    let run =
+        swap("swap-el1", &[(&a.path, ""), (&b.path, "")], &["--handoff", "el1", "--smp", "2"]);
+    if !run.ok {
+        run.fail("springboard swap --handoff el1 failed");
+    }
+    run.assert_rows_at(&[("pass", &a.release), ("pass", &b.release)], "1");
+    assert_eq!(run.console.matches("CPU: All CPU(s) started at EL1").count(), 2);
+    assert_eq!(run.console.matches("at EL1, x0 = dtb").count(), 2, "both handed off at EL1");
+    assert_eq!(run.console.matches("psci: CPU1 killed").count(), 2, "offlined for kexec");
+    assert_eq!(run.console.matches("re-entering springboard at EL2").count(), 2);
+    let cmdline = "SPRINGBOARD-CMDLINE console=ttyAMA0 panic=-1 sbtest.swap=1 sbtest.test-timeout";
+    assert_eq!(run.console.matches(cmdline).count(), 2, "springboard.handoff=el1 taken off");
+    assert!(run.console.contains("springboard: sequence: finished, 0 of 2 entries did not pass"));
 }
 
 #[test]
