@@ -83,17 +83,18 @@ impl Choice<'_> {
         if board.dtb == DtbSource::Qemu {
             return Ok(None);
         }
-        let manifest = Manifest::read(assets).with_context(|| {
+        let hint = || {
             format!(
                 "--machine {} needs its DTB: pass --dtb FILE, or run `cargo xtask setup` and \
                  point --assets at its assets folder",
                 board.name
             )
-        })?;
-        let path = board.dtb_from(&manifest)?.map(Path::to_path_buf);
+        };
+        let manifest = Manifest::read(assets).with_context(hint)?;
+        let path = board.dtb_from(&manifest).with_context(hint)?.map(Path::to_path_buf);
         if let Some(path) = &path {
             if !path.is_file() {
-                bail!("{} (the manifest's DTB for {}) is missing", path.display(), board.name);
+                return Err(anyhow::anyhow!("{} is missing", path.display()).context(hint()));
             }
         }
         Ok(path)
@@ -139,6 +140,25 @@ mod tests {
         assert!(text.starts_with("--machine raspi3b needs its DTB: pass --dtb FILE"), "{text}");
         let refused = Choice { dtb: Some(dtb), ..choice("virt") }.resolve(Path::new("x"));
         assert!(refused.err().unwrap().to_string().contains("runs with QEMU's own DTB"));
+    }
+
+    #[test]
+    fn a_manifest_without_the_boards_dtb_or_its_file_is_named_in_the_error() {
+        let dir = std::env::temp_dir().join(format!("swap-target-{}", std::process::id()));
+        std::fs::create_dir_all(&dir).unwrap();
+        let error = |manifest: &str| {
+            std::fs::write(dir.join("manifest.txt"), manifest).unwrap();
+            format!("{:#}", choice("zcu102").resolve(&dir).err().expect("an error"))
+        };
+        let no_line = error("initramfs initramfs.cpio\n");
+        let no_file = error("dtb zcu102 dtbs/zcu102.dtb\n");
+        std::fs::remove_dir_all(&dir).unwrap();
+        assert!(
+            no_line.starts_with("--machine zcu102 needs its DTB: pass --dtb FILE"),
+            "{no_line}"
+        );
+        assert!(no_line.ends_with("has no `dtb zcu102 PATH` line: run `cargo xtask setup`"));
+        assert!(no_file.ends_with("dtbs/zcu102.dtb is missing"), "{no_file}");
     }
 
     #[test]
