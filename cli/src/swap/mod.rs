@@ -70,6 +70,13 @@ pub fn run(args: &SwapArgs, out: &mut String) -> Result<()> {
     let status = machine.run(|line| runner.watch(line))?;
     let mut table = runner.table;
     let now = runner.start.elapsed();
+    if table.finished && status.is_none() {
+        progress(&format!(
+            "QEMU did not exit within {} s of springboard's verdicts (springboard did not power \
+             the machine off): stopped",
+            qemu::EXIT_GRACE.as_secs()
+        ));
+    }
     match status {
         _ if table.finished => table.close(now, "springboard gave no verdict"),
         Some(status) => {

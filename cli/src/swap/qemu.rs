@@ -18,7 +18,7 @@ use springboard_host::console::{self, Console};
 use springboard_host::Machine;
 
 /// How long QEMU may take to exit after springboard's last line (it powers off at once).
-const EXIT_GRACE: Duration = Duration::from_secs(20);
+pub const EXIT_GRACE: Duration = Duration::from_secs(20);
 
 /// What springboard is told on its command line: boot every entry in turn.
 const SEQUENCE: &str = "springboard.sequence";
