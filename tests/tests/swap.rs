@@ -196,6 +196,35 @@ fn swap_with_handoff_el1_enters_both_kernels_at_el1_and_kexecs_through_the_stubs
 }
 
 #[test]
+fn swap_on_raspi3b_with_handoff_el1_kexecs_with_four_cpus_through_the_stubs_psci() {
+    // raspi3b has no PSCI firmware and its secondaries wait on a spin table, where a kernel at
+    // EL2 refuses to kexec. With `--handoff el1` springboard's stub serves PSCI: each kernel
+    // brings up all four CPUs with CPU_ON, parks the three secondaries with CPU_OFF before
+    // its kexec, and the next springboard finds them parked. Debian's cloud kernel lacks the
+    // board's drivers, so both entries are the generic kernel.
+    let assets = Assets::get();
+    let a = assets.kernel("6.1-generic");
+    let machine = ["--machine", "raspi3b", "--handoff", "el1", "--timeout", "150"];
+    let run = swap("swap-raspi3b-el1", &[(&a.path, ""), (&a.path, "")], &machine);
+    if !run.ok {
+        run.fail("springboard swap --machine raspi3b --handoff el1 failed");
+    }
+    run.assert_rows_at(&[("pass", &a.release), ("pass", &a.release)], "1");
+    assert!(run.stdout.contains("-M raspi3b -accel tcg,thread=single -m 1G -smp 4 "));
+    let console = "springboard: console: BCM2835 mini UART at 0x3f215040";
+    assert_eq!(run.console.matches(console).count(), 5, "QEMU's start, two kexecs, two climbs");
+    assert_eq!(run.console.matches("smp: Brought up 1 node, 4 CPUs").count(), 2);
+    assert_eq!(run.console.matches("CPU: All CPU(s) started at EL1").count(), 2);
+    assert_eq!(run.console.matches("psci: CPU3 killed").count(), 2, "offlined for kexec");
+    let stub = "springboard: stub: PSCI 1.0 served by the stub: 4 CPUs";
+    assert_eq!(run.console.matches(stub).count(), 2, "one per kernel");
+    assert_eq!(run.console.matches("3 parked by an earlier stub").count(), 1, "the second");
+    let cmdline = "SPRINGBOARD-CMDLINE console=ttyS1,115200 panic=-1 sbtest.swap=1";
+    assert_eq!(run.console.matches(cmdline).count(), 2, "the board's console=");
+    assert!(!run.console.contains("CPUs are stuck in the kernel"), "{}", run.stdout);
+}
+
+#[test]
 fn swap_reports_a_panicking_middle_kernel_failed_and_goes_on() {
     let assets = Assets::get();
     let (a, c) = (assets.kernel("6.1-generic"), assets.kernel("6.1-cloud"));
