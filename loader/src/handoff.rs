@@ -180,12 +180,15 @@ impl Handoff<'_> {
         let used = stack::used().map_err(|size| BootError::StackOverflow { size })?;
         say!("stack: {} of {} used", Size(used as u64), Size(stack::size() as u64));
         if self.enter != Enter::El1Direct {
-            let cpus = match self.stub_psci {
-                true => Some(stub_psci::cpus(&self.dtb).map_err(BootError::Dtb)?),
-                false => None,
+            let (cpus, watchdog) = match self.stub_psci {
+                true => (
+                    Some(stub_psci::cpus(&self.dtb).map_err(BootError::Dtb)?),
+                    stub_psci::watchdog(&self.dtb).map_err(BootError::Dtb)?,
+                ),
+                false => (None, 0),
             };
             install_stub(self.resident)?;
-            stub_psci::write(self.resident, cpus.as_ref(), stub_psci::mpidr());
+            stub_psci::write(self.resident, cpus.as_ref(), stub_psci::mpidr(), watchdog);
         }
         // Last: after this nothing the next stage reads is written.
         let written = MemRange { base: dtb.base, size: written as u64 };

@@ -14,6 +14,9 @@ use safe_mmio::{field, UniqueMmioPointer};
 static WAY: AtomicU8 = AtomicU8::new(0);
 static WATCHDOG: AtomicU64 = AtomicU64::new(0);
 
+/// The `compatible` of the BCM2835 PM block, whose watchdog powers the board off.
+pub const WATCHDOG_COMPATIBLE: &str = "brcm,bcm2835-pm-wdt";
+
 /// How a machine is powered off.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Way {
@@ -31,7 +34,7 @@ impl Way {
         if let Some(conduit) = psci_method.and_then(Conduit::from_method) {
             return Ok(Way::Psci(conduit));
         }
-        let pm = fdt::first_device(fdt, |d| d.is_compatible("brcm,bcm2835-pm-wdt"))?;
+        let pm = fdt::first_device(fdt, |d| d.is_compatible(WATCHDOG_COMPATIBLE))?;
         Ok(pm.map_or(Way::None, |d| Way::Bcm2835Watchdog(d.reg.base)))
     }
 

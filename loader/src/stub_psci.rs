@@ -9,10 +9,10 @@
 //! parked, woken through its wake word. Every other CPU with a `cpu-release-addr` is in the
 //! firmware's spin-table pen; the CPU running springboard is on.
 
-use crate::power::Way;
+use crate::power::WATCHDOG_COMPATIBLE;
 use crate::{mem, say};
 use image_formats::boot::{self, Cpus};
-use image_formats::fdt::{Fdt, FdtError};
+use image_formats::fdt::{self, Fdt, FdtError};
 use image_formats::MemRange;
 use stub::abi;
 
@@ -60,10 +60,18 @@ pub fn cpus(dtb: &Fdt) -> Result<Cpus, FdtError> {
     boot::cpus(dtb)
 }
 
+/// The base of `dtb`'s BCM2835 PM block, 0 when it has none. Read from the DTB, not from how
+/// springboard itself powers off: after a kexec the DTB also has the `/psci` an earlier
+/// hand-off added, which springboard takes for its way.
+pub fn watchdog(dtb: &Fdt) -> Result<u64, FdtError> {
+    let pm = fdt::first_device(dtb, |d| d.is_compatible(WATCHDOG_COMPATIBLE))?;
+    Ok(pm.map_or(0, |d| d.reg.base))
+}
+
 /// Writes the stub's area of the state page at `resident`: with `cpus`, the stub serves PSCI
 /// for them (the CPU whose `MPIDR_EL1` is `me` is on); without, the stub relays PSCI and the
 /// area only says so. Called before the resident region is cleaned to the point of coherency.
-pub fn write(resident: MemRange, cpus: Option<&Cpus>, me: u64) {
+pub fn write(resident: MemRange, cpus: Option<&Cpus>, me: u64, watchdog: u64) {
     let earlier = served_before(resident);
     // SAFETY: the resident region is reserved for the stub and its state page; the plan keeps
     // every write clear of it and no other slice covers this area now.
@@ -99,10 +107,6 @@ pub fn write(resident: MemRange, cpus: Option<&Cpus>, me: u64) {
         set_word(bytes, field(slot, abi::SLOT_STATE), state);
         set_word(bytes, field(slot, abi::SLOT_WAKE), wake);
     }
-    let watchdog = match Way::current() {
-        Way::Bcm2835Watchdog(base) => base,
-        _ => 0,
-    };
     set_word(bytes, WATCHDOG_AT, watchdog);
     set_word(bytes, MAGIC_AT, abi::STUB_PSCI_MAGIC);
     say!(
