@@ -85,6 +85,13 @@ impl Given {
         }
         let dtb_range = MemRange { base: found.addr, size: found.fdt.totalsize() as u64 };
         let resident = boot::resident_region(&summary, image, dtb_range, board.resident_size)?;
+        if summary.psci_method.is_some() && crate::stub_psci::served_before(resident) {
+            // The DTB's `/psci` is the one an earlier hand-off added for the stub's own PSCI
+            // (a kernel passed it on through kexec): power off the board's way.
+            let power = Way::of(None, &found.fdt).map_err(BootError::Dtb)?;
+            power.adopt();
+            say!("power-off: {}: the DTB's /psci is the earlier stub's", power.name());
+        }
         Ok(Given { me, dtb: found.fdt, dtb_addr: found.addr, summary, resident })
     }
 

@@ -185,6 +185,9 @@ fn raspi3b_el1_handoff_kexecs_springboard_with_every_cpu_and_the_next_kernel_has
     all.extend([&user_a[..], &kexec, "psci: CPU3 killed", BANNER]);
     all.push("springboard: stub: a springboard stub is resident at EL2: re-entering springboard");
     all.push(
+        "springboard: power-off: the BCM2835 PM watchdog: the DTB's /psci is the earlier stub's",
+    );
+    all.push(
         "springboard: stub: PSCI 1.0 served by the stub: 4 CPUs, 0 in the firmware's spin-table \
          pen, 3 parked by an earlier stub; SYSTEM_OFF through the BCM2835 PM watchdog",
     );
