@@ -225,6 +225,19 @@ impl Board {
         }
     }
 
+    /// The board in one line, for `--help`: `-M`, the default memory, CPUs, the kernel's
+    /// console and where the DTB comes from.
+    pub fn summary(&self) -> String {
+        let dtb = match self.dtb {
+            DtbSource::Qemu => "QEMU's DTB",
+            DtbSource::Asset => "the DTB from Debian's kernel package",
+        };
+        format!(
+            "-M {}, -m {}, {} CPU(s), console={}, {dtb}",
+            self.qemu_machine, self.memory[0], self.smp, self.kernel_console
+        )
+    }
+
     /// The kernel command line a test kernel boots with on this board: its console and a
     /// reset after a panic.
     pub fn cmdline(&self) -> String {
@@ -268,6 +281,11 @@ mod tests {
              -monitor none -serial null -serial stdio -no-reboot -dtb rpi.dtb"
         );
         assert_eq!(RASPI3B.cmdline(), "console=ttyS1,115200 panic=-1");
+        assert_eq!(
+            RASPI3B.summary(),
+            "-M raspi3b, -m 1G, 4 CPU(s), console=ttyS1,115200, the DTB from Debian's kernel \
+             package"
+        );
     }
 
     #[test]

@@ -6,7 +6,7 @@ use std::path::PathBuf;
 use anyhow::{bail, Result};
 use clap::{ArgMatches, Args, Command, FromArgMatches};
 
-use super::target::{Choice, Handoff};
+use super::target::{machine_values, Choice, Handoff};
 
 /// The options of `springboard swap` as clap parses them; [`SwapArgs`] adds their order.
 #[derive(Debug, Args)]
@@ -26,11 +26,7 @@ console, e.g. 'console=ttyAMA0 panic=-1 sbtest.swap=1' on virt, and 'springboard
 with --handoff el1). The test script runs as /test.sh under /bin/sh with busybox's applets on
 PATH; exit status 0 is a pass. The guest pieces come from `cargo xtask setup` (--assets: the
 kexec guest initramfs, and the DTB of a board that needs one) and `cargo xtask build`
-(--firmware).
-
-Machines (--machine): virt (QEMU's DTB, -cpu cortex-a57 unless --cpu), raspi3b (Debian's
-bcm2837-rpi-3-b.dtb, 1G, 4 CPUs), versal (xlnx-versal-virt with QEMU's DTB, 2G or 4G, 4 CPUs),
-zcu102 (Debian's zcu102 DTB patched for QEMU, 2G or 1G, 4 CPUs).")]
+(--firmware).")]
 pub struct SwapFlags {
     /// A kernel `Image` to boot and test; repeat for each kernel, in the order to boot them.
     #[arg(long, value_name = "FILE", required = true)]
@@ -46,8 +42,9 @@ pub struct SwapFlags {
     /// kernel passes when it reaches userspace.
     #[arg(long, value_name = "SCRIPT")]
     pub test: Option<PathBuf>,
-    /// The QEMU machine, one of springboard's boards: virt, raspi3b, versal, zcu102.
-    #[arg(long, value_name = "NAME", default_value = "virt")]
+    /// The QEMU machine: one of the boards springboard is tested on, which gives QEMU's
+    /// options, the console's serial port, the DTB and the kernels' `console=`.
+    #[arg(long, value_name = "NAME", default_value = "virt", value_parser = machine_values())]
     pub machine: String,
     /// The board's DTB, for a board that boots with a DTB of its own (raspi3b, zcu102);
     /// default: the one --assets' manifest lists for the board.

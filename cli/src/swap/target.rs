@@ -5,10 +5,16 @@
 use std::path::{Path, PathBuf};
 
 use anyhow::{bail, Context, Result};
+use clap::builder::{PossibleValue, PossibleValuesParser};
 use clap::ValueEnum;
 use image_formats::cmdline::PREFIX;
-use springboard_host::boards::{Board, DtbSource};
+use springboard_host::boards::{Board, DtbSource, BOARDS};
 use springboard_host::{Machine, Manifest};
+
+/// The values `--machine` takes: the boards of `springboard_host::boards`, each with its line.
+pub fn machine_values() -> PossibleValuesParser {
+    PossibleValuesParser::new(BOARDS.iter().map(|b| PossibleValue::new(b.name).help(b.summary())))
+}
 
 /// The level springboard enters each kernel at.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, ValueEnum)]
@@ -159,6 +165,15 @@ mod tests {
         );
         assert!(no_line.ends_with("has no `dtb zcu102 PATH` line: run `cargo xtask setup`"));
         assert!(no_file.ends_with("dtbs/zcu102.dtb is missing"), "{no_file}");
+    }
+
+    #[test]
+    fn machine_takes_the_names_of_the_host_boards() {
+        use clap::builder::TypedValueParser;
+        let parser = machine_values();
+        let values = parser.possible_values().expect("a fixed list");
+        let names: Vec<String> = values.map(|v| v.get_name().to_string()).collect();
+        assert_eq!(names, ["virt", "raspi3b", "versal", "zcu102"]);
     }
 
     #[test]
