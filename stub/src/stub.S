@@ -374,7 +374,8 @@ stub_psci_local_affinity_info:
     b       stub_psci_local_return
 
     // SYSTEM_OFF and SYSTEM_RESET through the BCM2835 PM watchdog whose base the loader
-    // wrote (NOT_SUPPORTED without one): PM_RSTS's partition says halt (63) or boot (0), then
+    // wrote (NOT_SUPPORTED without one): the stub-PSCI word cleared, then PM_RSTS's partition
+    // says halt (63) or boot (0), then
     // PM_WDOG a few ticks and PM_RSTC a full reset, as Linux's bcm2835_wdt does. Never returns.
 stub_psci_local_system_off:
     movz    w1, #{pm_halt}
@@ -384,6 +385,11 @@ stub_psci_local_system_reset:
 1:  adr     x9, __stub_start
     ldr     x9, [x9, #({state_page} + {stub_psci_watchdog_offset})]
     cbz     x9, stub_psci_local_not_supported
+    // The CPUs this stub parked start again in the firmware's pen: the next springboard must
+    // not take them for parked, so the state page stops saying the stub serves PSCI.
+    adr     x10, __stub_start
+    str     xzr, [x10, #({state_page} + {stub_psci_offset})]
+    dsb     sy
     movk    w1, #({pm_password} >> 16), lsl #16
     str     w1, [x9, #{pm_rsts}]
     movz    w1, #{pm_wdog_ticks}

@@ -39,28 +39,44 @@ const ENABLE_METHOD: &str = "boards-el1: enable-method";
 /// The marker this file's `/init` prints before each hotplug step.
 const HOTPLUG: &str = "boards-el1: online cpus";
 
-/// `/init`: the userspace marker; with `hotplug`, CPU 2 offline and online twice (the second
-/// `CPU_ON` goes through the stub's pen, as does the first after the first `CPU_OFF`); then
-/// `poweroff -f`, which is PSCI `SYSTEM_OFF`.
-fn init(hotplug: bool) -> String {
-    let hotplug = if hotplug {
-        format!(
-            r#"cpu=/sys/devices/system/cpu
-for round in 1 2; do
+/// What this file's `/init` does once userspace runs.
+#[derive(Clone, Copy, PartialEq)]
+enum Guest {
+    /// `poweroff -f`, which is PSCI `SYSTEM_OFF`.
+    PowerOff,
+    /// CPU 2 offline and online twice (each `CPU_ON` after a `CPU_OFF` goes through the stub's
+    /// pen), then `poweroff -f`.
+    Hotplug,
+    /// CPU 2 offline (parked in the stub), then `reboot -f`, which is PSCI `SYSTEM_RESET`.
+    OfflineThenReset,
+}
+
+/// `/init`: the userspace marker, the PSCI method and every CPU's `enable-method` as the
+/// kernel saw them, then what `guest` says.
+fn init(guest: Guest) -> String {
+    let steps = match guest {
+        Guest::PowerOff => String::new(),
+        Guest::Hotplug => format!(
+            r#"for round in 1 2; do
     echo 0 > $cpu/cpu2/online
     echo "{HOTPLUG} $($bb cat $cpu/online) after cpu2 offline (round $round)"
     echo 1 > $cpu/cpu2/online
     echo "{HOTPLUG} $($bb cat $cpu/online) after cpu2 online (round $round)"
 done
 "#
-        )
-    } else {
-        String::new()
+        ),
+        Guest::OfflineThenReset => format!(
+            r#"echo 0 > $cpu/cpu2/online
+echo "{HOTPLUG} $($bb cat $cpu/online) after cpu2 offline (before the reset)"
+"#
+        ),
     };
+    let end = if guest == Guest::OfflineThenReset { "reboot -f" } else { "poweroff -f" };
     use protocol::PSCI_METHOD;
     format!(
         r#"#!/bin/sh
 bb=/bin/busybox
+cpu=/sys/devices/system/cpu
 $bb mount -t proc proc /proc
 $bb mount -t sysfs sysfs /sys
 exec >/dev/console 2>&1
@@ -69,17 +85,17 @@ echo {PSCI_METHOD} $($bb cat /proc/device-tree/psci/method)
 for m in /proc/device-tree/cpus/cpu@*/enable-method; do
     echo "{ENABLE_METHOD} $($bb cat $m)"
 done
-{hotplug}$bb poweroff -f
+{steps}$bb {end}
 "#
     )
 }
 
 /// The test initramfs followed by an archive with [`init`].
-fn initramfs(assets: &Assets, hotplug: bool, out: &Path) {
+fn initramfs(assets: &Assets, guest: Guest, out: &Path) {
     let mut bytes = std::fs::read(&assets.initramfs).expect("reading the test initramfs");
     assert_eq!(bytes.len() % 4, 0, "the test initramfs ends 4-byte aligned");
     let mut cpio = Cpio::new();
-    cpio.file("init", 0o755, init(hotplug).as_bytes());
+    cpio.file("init", 0o755, init(guest).as_bytes());
     bytes.extend(cpio.finish());
     std::fs::write(out, bytes).expect("writing the initramfs");
 }
@@ -106,11 +122,11 @@ fn run(name: &str, bundle: &Path, banners: usize, milestones: &[&str]) -> Run {
 
 /// Boots the generic kernel with this file's `/init`, expecting the stub's PSCI lines, four
 /// CPUs at EL1, userspace and `after`.
-fn boots_at_el1(name: &str, hotplug: bool, after: &[&str]) -> Run {
+fn boots_at_el1(name: &str, guest: Guest, after: &[&str]) -> Run {
     let assets = Assets::get();
     let kernel = assets.kernel("6.1-generic");
     let initrd = assets.work_file(&format!("{name}.cpio"));
-    initramfs(&assets, hotplug, &initrd);
+    initramfs(&assets, guest, &initrd);
     let bundle = assets.work_file(&format!("{name}.bundle"));
     let entry = Entry::kernel(&kernel.path).initrd(&initrd).cmdline(&cmdline());
     assets.pack(Pack::new().entry(entry), &bundle);
@@ -132,20 +148,21 @@ fn boots_at_el1(name: &str, hotplug: bool, after: &[&str]) -> Run {
     let methods: Vec<&String> = run.lines.iter().filter(|l| l.contains(ENABLE_METHOD)).collect();
     assert_eq!(methods.len(), 4, "one enable-method per CPU: {methods:?}");
     assert!(methods.iter().all(|l| l.ends_with(" psci")), "{methods:?}");
-    assert_eq!(run.count("Booted secondary processor"), 3 + usize::from(hotplug) * 2, "CPU_ONs");
+    let cpu_ons = if guest == Guest::Hotplug { 5 } else { 3 };
+    assert_eq!(run.count("Booted secondary processor"), cpu_ons, "CPU_ONs");
     run
 }
 
 #[test]
 fn raspi3b_el1_handoff_brings_four_cpus_up_with_psci_from_the_stub_and_powers_off() {
-    boots_at_el1("board-raspi3b-el1", false, &[]);
+    boots_at_el1("board-raspi3b-el1", Guest::PowerOff, &[]);
 }
 
 #[test]
 fn raspi3b_el1_handoff_offlines_and_onlines_a_cpu_through_the_stubs_pen() {
     let run = boots_at_el1(
         "board-raspi3b-el1-hotplug",
-        true,
+        Guest::Hotplug,
         &[
             "psci: CPU2 killed",
             &format!("{HOTPLUG} 0-1,3 after cpu2 offline (round 1)"),
@@ -167,7 +184,7 @@ fn raspi3b_el1_handoff_kexecs_springboard_with_every_cpu_and_the_next_kernel_has
     let (a, b) = (assets.kernel("6.1-generic").clone(), assets.kernel("6.1-generic").clone());
     let name = "board-raspi3b-el1-kexec";
     let next_initrd = assets.work_file(&format!("{name}-next.cpio"));
-    initramfs(&assets, false, &next_initrd);
+    initramfs(&assets, Guest::PowerOff, &next_initrd);
     let next = assets.work_file(&format!("{name}-next.bundle"));
     let entry = Entry::kernel(&b.path).initrd(&next_initrd).cmdline(&cmdline());
     assets.pack(Pack::new().entry(entry), &next);
@@ -211,4 +228,48 @@ fn raspi3b_el1_handoff_kexecs_springboard_with_every_cpu_and_the_next_kernel_has
     let last = run.lines.iter().rev().find(|l| l.contains("Kernel command line: "));
     let last = last.expect("the second kernel printed its command line");
     assert!(!last.contains(KEXEC_SWITCH), "the second kernel booted the first's: {last}");
+}
+
+/// `SYSTEM_RESET` through the stub resets the board (not powers it off), and a CPU the stub
+/// had parked is back in the firmware's pen after the reset: the entry that reset did not
+/// report, so springboard boots its fallback, which starts all four CPUs from the firmware's
+/// pen again.
+#[test]
+fn raspi3b_el1_handoff_resets_through_the_watchdog_and_every_cpu_starts_again() {
+    let assets = Assets::get();
+    let kernel = assets.kernel("6.1-generic");
+    let name = "board-raspi3b-el1-reset";
+    let (reset, off) =
+        (assets.work_file(&format!("{name}.cpio")), assets.work_file(&format!("{name}-off.cpio")));
+    initramfs(&assets, Guest::OfflineThenReset, &reset);
+    initramfs(&assets, Guest::PowerOff, &off);
+    let bundle = assets.work_file(&format!("{name}.bundle"));
+    let entry = |name: &str, initrd: &Path| {
+        Entry::kernel(&kernel.path).name(name).initrd(initrd).cmdline(&cmdline())
+    };
+    let pack = Pack::new().entry(entry("reset", &reset).fallback("off")).entry(entry("off", &off));
+    assets.pack(pack, &bundle);
+    let userspace = format!("{USERSPACE}{}", kernel.release);
+    let mut all = vec![BANNER, "springboard: entry: 0 \"reset\""];
+    all.extend(FOUR_CPUS_AT_EL1);
+    all.extend([&userspace[..], "psci: CPU2 killed", "reboot: Restarting system", BANNER]);
+    all.extend([
+        "springboard: entry: 1 \"off\"",
+        "springboard: stub: PSCI 1.0 served by the stub: 4 CPUs, 3 in the firmware's spin-table \
+         pen, 0 parked by an earlier stub",
+    ]);
+    all.extend(FOUR_CPUS_AT_EL1);
+    all.extend([&userspace[..], "reboot: Power down"]);
+    let machine = RASPI3B
+        .machine(assets.dtb(&RASPI3B).as_deref())
+        .unwrap_or_else(|e| panic!("{e:#}"))
+        .kernel(&assets.springboard)
+        .initrd(&bundle)
+        .reboot_on_reset();
+    let run = Qemu::on(name, machine)
+        .allow_banners(2)
+        .forbid(BAD)
+        .timeout(TIMEOUT)
+        .expect(&all, &assets.work);
+    assert_eq!(run.count("smp: Brought up 1 node, 4 CPUs"), 2, "four CPUs before and after");
 }
