@@ -102,7 +102,7 @@ fuzz_target!(|data: &[u8]| {
         reserve: &reserve,
         drop_reserved: &drop,
         replace: &replace,
-        add: &[],
+        ..Edits::default()
     };
 
     let bound = patched_size_bound(&fdt, &edits);

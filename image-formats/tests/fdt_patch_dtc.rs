@@ -75,14 +75,7 @@ fn patching_twice_gives_the_same_blob() {
         let small = MemRange { base: 0x4400_0000, size: 0x1000 };
         let reserve = [Reservation { name: "springboard", range: small, no_map: true }];
         let set: [(&str, &[u8]); 1] = [("bootargs", b"quiet\0")];
-        let edits = Edits {
-            chosen_set: &set,
-            chosen_remove: &[],
-            reserve: &reserve,
-            drop_reserved: &[],
-            replace: &[],
-            add: &[],
-        };
+        let edits = Edits { chosen_set: &set, reserve: &reserve, ..Edits::default() };
         let once = patched(input, &edits);
         let twice = patched(&once, &edits);
         assert_eq!(once, twice, "the second patch replaces what the first wrote");
@@ -102,9 +95,7 @@ fn creates_chosen_and_reserved_memory_with_the_root_cells() {
         chosen_set: &set,
         chosen_remove: &["absent"],
         reserve: &reserve,
-        drop_reserved: &[],
-        replace: &[],
-        add: &[],
+        ..Edits::default()
     };
     let out = patched(MINIMAL_32BIT, &edits);
     let (dts, warnings) = dtc_decompile(&out).unwrap();

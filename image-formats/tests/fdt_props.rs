@@ -37,9 +37,7 @@ fn patch_and_reread(fdt: &Fdt) {
         chosen_set: &set,
         chosen_remove: &["kaslr-seed"],
         reserve: &reserve,
-        drop_reserved: &[],
-        replace: &[],
-        add: &[],
+        ..Edits::default()
     };
     let bound = patched_size_bound(fdt, &edits);
     let mut out = vec![0; bound];

@@ -77,14 +77,8 @@ fn worst_case_patched_size(fdt: &Fdt) -> usize {
         Reservation { name: "springboard-bundle", range, no_map: true },
     ];
     let replace: [(&str, &str, &[u8]); 1] = [("psci", "method", b"hvc\0")];
-    let edits = Edits {
-        chosen_set: &set,
-        chosen_remove: &[],
-        reserve: &reserve,
-        drop_reserved: &[],
-        replace: &replace,
-        add: &[],
-    };
+    let edits =
+        Edits { chosen_set: &set, reserve: &reserve, replace: &replace, ..Edits::default() };
     fdt::patched_size_bound(fdt, &edits)
 }
 

@@ -155,9 +155,7 @@ pub fn with_handoff_edits<R>(f: impl FnOnce(&Edits) -> R) -> R {
         chosen_set: &set,
         chosen_remove: &["kaslr-seed"],
         reserve: &reserve,
-        drop_reserved: &[],
-        replace: &[],
-        add: &[],
+        ..Edits::default()
     })
 }
 
