@@ -8,6 +8,18 @@
 // scratch, kept in TPIDR_EL2 and restored before every ERET, so callers get back every register
 // but x0 (x0..x3 for the SMCCC queries and the PSCI relay, as SMCCC allows).
 
+    // Branches to `\other` unless `\reg` holds a PSCI function ID: 0x84/0xc4 in the top byte
+    // of a 32-bit ID, zeros down to the function number. Clobbers x9.
+    .macro  psci_id reg, other
+    lsr     x9, \reg, #{psci_top_shift}
+    cmp     x9, #{psci_smc32}
+    b.eq    1f
+    cmp     x9, #{psci_smc64}
+    b.ne    \other
+1:  ubfx    x9, \reg, #{psci_fn_bits}, #({psci_top_shift} - {psci_fn_bits})
+    cbnz    x9, \other
+    .endm
+
     .section .text.stub, "ax"
     .balign {vectors_size}
     .global __stub_start
@@ -70,14 +82,7 @@ stub_sync:
     lsr     x9, x0, #{fn_id_bits}
     cbnz    x9, stub_error
     tbz     x0, #{fast_call_bit}, stub_error
-    // PSCI: 0x84/0xc4 in the top byte of a 32-bit ID, zeros down to the function number.
-    lsr     x9, x0, #{psci_top_shift}
-    cmp     x9, #{psci_smc32}
-    b.eq    1f
-    cmp     x9, #{psci_smc64}
-    b.ne    stub_other_fast_call
-1:  ubfx    x9, x0, #{psci_fn_bits}, #({psci_top_shift} - {psci_fn_bits})
-    cbnz    x9, stub_other_fast_call
+    psci_id x0, stub_other_fast_call
     // PSCI served here when the loader wrote abi::STUB_PSCI_MAGIC (a board without PSCI
     // firmware); FAR_EL2 (meaningless outside an abort) keeps x10 meanwhile.
     adr     x9, __stub_start
@@ -292,13 +297,7 @@ stub_psci_local:
     // PSCI_FEATURES(x1 = function ID): 0 (no flags) for a PSCI ID served here.
     lsr     x9, x1, #{fn_id_bits}
     cbnz    x9, stub_psci_local_not_supported
-    lsr     x9, x1, #{psci_top_shift}
-    cmp     x9, #{psci_smc32}
-    b.eq    1f
-    cmp     x9, #{psci_smc64}
-    b.ne    stub_psci_local_not_supported
-1:  ubfx    x9, x1, #{psci_fn_bits}, #({psci_top_shift} - {psci_fn_bits})
-    cbnz    x9, stub_psci_local_not_supported
+    psci_id x1, stub_psci_local_not_supported
     psci_served x1, stub_psci_local_not_supported
     mov     x0, #0
     b       stub_psci_local_return
