@@ -182,7 +182,7 @@ impl Handoff<'_> {
         if self.enter != Enter::El1Direct {
             let (cpus, watchdog) = match self.stub_psci {
                 true => (
-                    Some(stub_psci::cpus(&self.dtb).map_err(BootError::Dtb)?),
+                    Some(boot::cpus(&self.dtb).map_err(BootError::Dtb)?),
                     stub_psci::watchdog(&self.dtb).map_err(BootError::Dtb)?,
                 ),
                 false => (None, 0),

@@ -11,7 +11,7 @@
 
 use crate::power::WATCHDOG_COMPATIBLE;
 use crate::{mem, say};
-use image_formats::boot::{self, Cpus};
+use image_formats::boot::Cpus;
 use image_formats::fdt::{self, Fdt, FdtError};
 use image_formats::MemRange;
 use stub::abi;
@@ -53,11 +53,6 @@ pub fn served_before(resident: MemRange) -> bool {
     // while it is read. Its bytes are only compared with the magic.
     let bytes = unsafe { mem::bytes(area(resident).base, AREA.size) };
     word(bytes, MAGIC_AT) == abi::STUB_PSCI_MAGIC
-}
-
-/// The CPUs of `dtb`.
-pub fn cpus(dtb: &Fdt) -> Result<Cpus, FdtError> {
-    boot::cpus(dtb)
 }
 
 /// The base of `dtb`'s BCM2835 PM block, 0 when it has none. Read from the DTB, not from how
